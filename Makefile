@@ -1,0 +1,56 @@
+# Two commands on a fresh machine: `make demo` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+BS := $(VENV)/bin/brightspots
+STAMP := $(VENV)/.installed
+DEMO := demo/sample.bsp
+
+# Nothing may wait on the network: models and tokenizers load from installed packages.
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+export HF_DATASETS_OFFLINE := 1
+export HF_HUB_DISABLE_TELEMETRY := 1
+export TOKENIZERS_PARALLELISM := false
+
+.PHONY: install demo test lint unit bench clean
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+
+# torch goes in first, on its own, so that the CPU build is the one every later
+# requirement sees as already satisfied.
+$(STAMP): $(PY) pyproject.toml constraints.txt
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -c constraints.txt torch==2.13.0
+	$(PY) -m pip install --quiet -c constraints.txt -e ".[dev]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: install
+	@mkdir -p demo
+	rm -f $(DEMO) $(DEMO)-wal $(DEMO)-shm
+	$(BS) init $(DEMO)
+	$(BS) import $(DEMO) corpora/sample --metadata corpora/sample/metadata.csv
+	$(BS) codings load $(DEMO) corpora/sample/reference-codings.csv
+	$(BS) status $(DEMO)
+
+lint: install
+	$(VENV)/bin/ruff check src tests benchmarks
+	$(VENV)/bin/ruff format --check src tests benchmarks
+	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
+
+test: install lint
+	$(PY) -m pytest -n 2 -q
+
+unit: install
+	$(PY) -m pytest -q tests/unit
+
+bench: install
+	$(PY) benchmarks/bench_import.py
+
+clean:
+	rm -rf $(VENV) demo .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,457 @@
+"""The command line: thin. Each command opens the project, calls one `Project` method and
+shows the result; library errors become a clear message and exit code 1."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from brightspots import __version__
+from brightspots import codebook as codebook_io
+from brightspots.config import set_offline_environment
+from brightspots.errors import BrightspotsError
+from brightspots.importer import ImportOptions, ImportReport
+from brightspots.project import Project
+
+console = Console()
+PROJECT = click.argument("project", type=click.Path(path_type=Path, dir_okay=False))
+
+
+class Group(click.Group):
+    """Turns the core's errors into `Error: ...` and exit code 1, never a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except BrightspotsError as error:
+            raise click.ClickException(error.message) from error
+
+
+@contextmanager
+def opened(path: Path) -> Iterator[Project]:
+    project = Project.open(path)
+    try:
+        yield project
+    finally:
+        project.close()
+
+
+def emit_json(data: Any) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="brightspots")
+def main() -> None:
+    """brightspots: code transcripts and synthesise practices of schools that beat the odds.
+
+    \b
+    Example:
+      brightspots init study.bsp
+      brightspots import study.bsp transcripts/ --metadata transcripts/metadata.csv
+      brightspots status study.bsp
+    """
+    set_offline_environment()
+
+
+@main.command()
+@PROJECT
+@click.option("--framework", type=click.Path(path_type=Path, exists=True, dir_okay=False),
+              help="Framework YAML (default: the shipped DMS framework).")
+@click.option("--codebook", type=click.Path(path_type=Path, exists=True, dir_okay=False),
+              help="Codebook YAML (default: the shipped DMS practice codebook).")
+@click.option("--empty", is_flag=True, help="Start with no framework and no codebook.")
+def init(project: Path, framework: Path | None, codebook: Path | None, empty: bool) -> None:
+    """Create a project file with the DMS framework and practice codebook.
+
+    \b
+    Example:
+      brightspots init study.bsp
+      brightspots init study.bsp --codebook my-codes.yaml --framework my-framework.yaml
+    """
+    Project.create(project, framework, codebook, empty).close()
+    console.print(f"Created {project}.")
+
+
+@main.command(name="import")
+@PROJECT
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path, exists=True))
+@click.option("--metadata", "-m", type=click.Path(path_type=Path, exists=True, dir_okay=False),
+              help="CSV/XLSX sheet: file, country, school_id, school_group, respondent_role, "
+                   "method, language, date, and any other columns.")
+@click.option("--set", "defaults", multiple=True, metavar="KEY=VALUE",
+              help="Metadata for every file that does not say otherwise (repeatable).")
+@click.option("--encoding", help="Text encoding of files that are not UTF-8, e.g. cp1252.")
+@click.option("--skip-bad", is_flag=True, help="Import the good files even if some fail.")
+def import_(project: Path, paths: tuple[Path, ...], metadata: Path | None,
+            defaults: tuple[str, ...], encoding: str | None, skip_bad: bool) -> None:  # fmt: skip
+    """Import transcripts (txt, md, docx, vtt, srt, Otter txt, Whisper json, survey csv/xlsx).
+
+    Folders are searched recursively. All files are checked before anything is written:
+    one bad file stops the whole import unless --skip-bad is given.
+
+    \b
+    Example:
+      brightspots import study.bsp corpora/sample --metadata corpora/sample/metadata.csv
+      brightspots import study.bsp notes.txt --set country=ET --set school_id=ET-S09
+    """
+    options = ImportOptions(metadata=metadata, defaults=_pairs(defaults), encoding=encoding,
+                            skip_bad=skip_bad)  # fmt: skip
+    with opened(project) as proj, _progress("Importing") as advance:
+        report = proj.import_files(list(paths), options, progress=advance)
+    _print_import(report)
+
+
+def _pairs(values: tuple[str, ...]) -> dict[str, str]:
+    pairs = {}
+    for value in values:
+        key, sep, rest = value.partition("=")
+        if not sep or not key.strip():
+            raise click.BadParameter(f"{value!r} must look like KEY=VALUE", param_hint="--set")
+        pairs[key.strip()] = rest.strip()
+    return pairs
+
+
+@contextmanager
+def _progress(label: str) -> Iterator[Callable[[int, int, str], None]]:
+    columns = (TextColumn(f"{label} {{task.fields[name]}}"), BarColumn(),
+               MofNCompleteColumn(), TimeElapsedColumn())  # fmt: skip
+    with Progress(*columns, console=console, transient=True) as bar:
+        task = bar.add_task(label, total=None, name="")
+
+        def advance(done: int, total: int, name: str) -> None:
+            bar.update(task, completed=done, total=total, name=name[-40:])
+
+        yield advance
+
+
+def _print_import(report: ImportReport) -> None:
+    console.print(f"Added {len(report.added)}, updated {len(report.updated)}, "
+                  f"unchanged {len(report.unchanged)} document(s); "
+                  f"{report.segments} segments, {report.words} words.")  # fmt: skip
+    if report.metadata_updated:
+        console.print(f"Metadata updated for {len(report.metadata_updated)} document(s).")
+    for name, twin in report.duplicates:
+        console.print(f"[yellow]Skipped {escape(name)}: same text as {escape(twin)}.[/]")
+    for name in report.updated:
+        console.print(f"[yellow]Changed since last import: {escape(name)}[/]")
+    if report.codings_moved or report.codings_detached:
+        console.print(f"Codings moved with their text: {report.codings_moved}; "
+                      f"[red]detached (text gone, kept and flagged): "
+                      f"{report.codings_detached}[/]")  # fmt: skip
+    for error in report.skipped:
+        console.print(f"[red]Skipped: {escape(error.message)}[/]")
+    if report.speakers_without_role:
+        labels = ", ".join(f"{k!r} ({v})" for k, v in report.speakers_without_role.most_common(8))
+        console.print(f"Speaker labels with no role: {escape(labels)}. Teach them with "
+                      "`brightspots alias add PROJECT LABEL ROLE`.")  # fmt: skip
+    if report.unused_metadata_rows:
+        console.print(f"[yellow]Metadata rows that matched no file: "
+                      f"{escape(', '.join(report.unused_metadata_rows[:10]))}[/]")  # fmt: skip
+
+
+@main.group(cls=Group)
+def codebook() -> None:
+    """Check, show and load codebooks and frameworks.
+
+    \b
+    Example:
+      brightspots codebook validate codebooks/dms-practices.yaml
+    """
+
+
+@codebook.command()
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--framework", type=click.Path(path_type=Path, dir_okay=False),
+              help="Check the codebook's practice mappings against this framework.")
+def validate(file: Path, framework: Path | None) -> None:
+    """Check a codebook or framework YAML file; problems are listed with their lines.
+
+    \b
+    Example:
+      brightspots codebook validate codebooks/dms-practices.yaml \\
+          --framework codebooks/dms-framework.yaml
+    """
+    if _kind(file) == "framework":
+        loaded = codebook_io.load_framework(file)
+        console.print(f"{file}: valid framework, {len(loaded.focus_areas)} focus areas, "
+                      f"{len(loaded.practices())} practices.")  # fmt: skip
+        return
+    frame = codebook_io.load_framework(framework) if framework else None
+    book = codebook_io.load_codebook(file, frame)
+    mapped = sum(1 for c in book.codes if c.practices)
+    console.print(f"{file}: valid codebook, {len(book.codes)} codes "
+                  f"({mapped} mapped to practices).")  # fmt: skip
+
+
+def _kind(file: Path) -> str:
+    try:
+        head = file.read_text(encoding="utf-8-sig")[:4000]
+    except (OSError, UnicodeDecodeError):
+        return "codebook"  # let the loader report the problem precisely
+    return "framework" if "kind: framework" in head else "codebook"
+
+
+@codebook.command()
+@PROJECT
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def show(project: Path, as_json: bool) -> None:
+    """Show a project's framework and codebook: focus area > practice > code.
+
+    \b
+    Example:
+      brightspots codebook show study.bsp
+    """
+    with opened(project) as proj:
+        framework, book = proj.framework(), proj.codebook()
+        counts = proj.store.coding_counts()
+    if as_json:
+        emit_json({"framework": asdict(framework) if framework else None,
+                   "codebook": asdict(book) if book else None})  # fmt: skip
+        return
+    codes = book.codes if book else ()
+    table = Table("focus area / practice / code", "key", "codings", "definition")
+    for area in framework.focus_areas if framework else ():
+        table.add_row(f"[bold]{escape(area.name)}[/]", "", "", "")
+        for practice in area.practices:
+            table.add_row(f"  {escape(practice.name)} [dim]({practice.status})[/]", "", "", "")
+            for code in (c for c in codes if practice.id in c.practices):
+                table.add_row(f"    [{code.colour or 'white'}]■[/] {escape(code.name)}", code.key or "",
+                              str(counts.get(code.id, 0)), escape(code.definition[:70]))  # fmt: skip
+    unmapped = [c for c in codes if not c.practices]
+    if unmapped:
+        table.add_row("[bold]Not mapped to a practice[/]", "", "", "")
+        for code in unmapped:
+            table.add_row(f"    {escape(code.name)}", code.key or "", str(counts.get(code.id, 0)),
+                          escape(code.definition[:70]))  # fmt: skip
+    console.print(table)
+
+
+@codebook.command(name="load")
+@PROJECT
+@click.argument("file", type=click.Path(path_type=Path, exists=True, dir_okay=False))
+@click.option("--framework", type=click.Path(path_type=Path, exists=True, dir_okay=False),
+              help="Also load (or update) the framework from this file.")
+def load_codebook(project: Path, file: Path, framework: Path | None) -> None:
+    """Load or update a project's codebook (codes are matched by id; none is deleted).
+
+    \b
+    Example:
+      brightspots codebook load study.bsp my-codes.yaml
+    """
+    with opened(project) as proj:
+        added, updated = proj.load_codebook(file, framework)
+    console.print(f"Codebook loaded: {added} code(s) added, {updated} updated.")
+
+
+FILTERS = [
+    click.option("--country", help="ISO code, e.g. ET."),
+    click.option("--group", "school_group", type=click.Choice(["pd", "comparison", "unknown"])),
+    click.option("--school", "school_id", help="School id, e.g. ET-S01."),
+    click.option("--role", "respondent_role", help="Respondent role, e.g. head_teacher."),
+    click.option("--method", help="kii, fgd, classroom_observation, school_observation, survey."),
+    click.option("--language", help="Language code, e.g. fr."),
+]
+
+
+def filter_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    for option in reversed(FILTERS):
+        command = option(command)
+    return command
+
+
+@main.command()
+@PROJECT
+@filter_options
+@click.option("--text", help="Only documents containing these words (full-text search).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def documents(project: Path, text: str | None, as_json: bool, **filters: str | None) -> None:
+    """List documents with their metadata; filter by any attribute or by text.
+
+    \b
+    Example:
+      brightspots documents study.bsp --country TD --group pd --text "conseiller"
+    """
+    chosen = {k: v for k, v in filters.items() if v}
+    with opened(project) as proj:
+        found = proj.documents(chosen, text)
+    if as_json:
+        emit_json([asdict(d) for d in found])
+        return
+    table = Table("document", "country", "school", "group", "role", "method", "lang",
+                  "segments", "coded")  # fmt: skip
+    for d in found:
+        m = d.meta
+        country = m.country + (f" ({m.territory})" if m.territory else "")
+        share = f"{d.coded_segments / d.segment_count:.0%}" if d.segment_count else "-"
+        table.add_row(escape(d.name), country, m.school_id, m.school_group, m.respondent_role or "",
+                      m.method or "", m.language, str(d.segment_count), share)  # fmt: skip
+    console.print(table)
+    console.print(f"{len(found)} document(s).")
+
+
+@main.command(name="show")
+@PROJECT
+@click.argument("document")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def show_document(project: Path, document: str, as_json: bool) -> None:
+    """Show a document: metadata, then its segments with speaker, role and time.
+
+    \b
+    Example:
+      brightspots show study.bsp ET/et-s01-kii-head-teacher.txt
+    """
+    with opened(project) as proj:
+        view = proj.document(document)
+    if as_json:
+        emit_json({"info": asdict(view.info), "text": view.text,
+                   "turns": [asdict(t) for t in view.turns],
+                   "segments": [asdict(s) for s in view.segments],
+                   "annotations": [asdict(a) for a in view.annotations],
+                   "codings": list(view.codings)})  # fmt: skip
+        return
+    m = view.info.meta
+    console.print(f"[bold]{escape(view.info.name)}[/]  {m.country} {m.territory or ''} · {m.school_id} · "
+                  f"{m.school_group} · {m.respondent_role or '-'} · {m.method or '-'} · "
+                  f"{m.language} · {m.date or ''}")  # fmt: skip
+    table = Table("#", "time", "speaker", "segment", box=None)
+    for s in view.segments:
+        time = _clock(s.time_start) if s.time_start is not None else ""
+        speaker = escape(s.speaker or "") + (f" [dim]({s.role})[/]" if s.role else "")
+        table.add_row(str(s.index), time, speaker, escape(s.text))
+    console.print(table)
+
+
+def _clock(seconds: float) -> str:
+    whole = int(seconds)
+    return f"{whole // 3600:d}:{whole % 3600 // 60:02d}:{whole % 60:02d}"
+
+
+@main.command()
+@PROJECT
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def status(project: Path, as_json: bool) -> None:
+    """Counts by country, school group, role, method and language, with coded share.
+
+    \b
+    Example:
+      brightspots status study.bsp
+    """
+    with opened(project) as proj:
+        state = proj.status()
+    if as_json:
+        emit_json({"totals": state.totals, "coders": state.coders,
+                   "framework": state.framework, "codebook": state.codebook,
+                   "breakdowns": {k: [asdict(b) | {"coded_share": b.coded_share} for b in v]
+                                  for k, v in state.breakdowns.items()}})  # fmt: skip
+        return
+    t = state.totals
+    console.print(f"[bold]{escape(str(project))}[/]: {t['documents']} documents from {t['schools']} schools, "
+                  f"{t['segments']} segments, {t['characters']} characters; {t['codes']} codes, "
+                  f"{t['codings']} codings by {t['coders']} coder(s).")  # fmt: skip
+    console.print(escape(f"Framework: {state.framework or 'none'}. Codebook: {state.codebook or 'none'}."))
+    if t["detached_codings"]:
+        console.print(f"[red]{t['detached_codings']} coding(s) detached from changed text.[/]")
+    for column, rows in state.breakdowns.items():
+        table = Table(column.replace("_", " "), "documents", "segments", "coded", box=None)
+        for row in rows:
+            table.add_row(row.value or "-", str(row.documents), str(row.segments),
+                          f"{row.coded_share:.0%}")  # fmt: skip
+        console.print(table)
+
+
+@main.command()
+@PROJECT
+@click.argument("query")
+@click.option("--limit", default=20, show_default=True, help="How many passages to show.")
+def search(project: Path, query: str, limit: int) -> None:
+    """Find passages across the project (all words must appear; accents optional).
+
+    \b
+    Example:
+      brightspots search study.bsp "one-to-five mentor"
+    """
+    with opened(project) as proj:
+        hits = proj.search(query, limit)
+    table = Table("document", "at", "passage")
+    for name, start, _end, text in hits:
+        table.add_row(escape(name), str(start), escape(text))
+    console.print(table)
+
+
+@main.group(cls=Group)
+def alias() -> None:
+    """Speaker labels and the roles they stand for (HT -> head_teacher).
+
+    \b
+    Example:
+      brightspots alias add study.bsp "Chef de zone" local_official
+    """
+
+
+@alias.command(name="add")
+@PROJECT
+@click.argument("label")
+@click.argument("role")
+def alias_add(project: Path, label: str, role: str) -> None:
+    """Map a speaker label to a role for this project (applies to later imports).
+
+    \b
+    Example:
+      brightspots alias add study.bsp "Chef de zone" local_official
+    """
+    with opened(project) as proj:
+        key = proj.add_alias(label, role)
+    console.print(f"Speakers labelled {escape(repr(key))} are now {role}.")
+
+
+@alias.command(name="list")
+@PROJECT
+def alias_list(project: Path) -> None:
+    """List the speaker labels the project knows, by role.
+
+    \b
+    Example:
+      brightspots alias list study.bsp
+    """
+    with opened(project) as proj:
+        table_of = proj.aliases()
+    table = Table("role", "labels")
+    for role in sorted(set(table_of.values())):
+        table.add_row(role, escape(", ".join(sorted(k for k, v in table_of.items() if v == role))))
+    console.print(table)
+
+
+@main.group(cls=Group)
+def codings() -> None:
+    """Codings made elsewhere: load a sheet of (document, coder, code, quote).
+
+    \b
+    Example:
+      brightspots codings load study.bsp corpora/sample/reference-codings.csv
+    """
+
+
+@codings.command(name="load")
+@PROJECT
+@click.argument("file", type=click.Path(path_type=Path, exists=True, dir_okay=False))
+def codings_load(project: Path, file: Path) -> None:
+    """Load codings from CSV: document, coder, code, and quote (or start, end).
+
+    \b
+    Example:
+      brightspots codings load study.bsp corpora/sample/reference-codings.csv
+    """
+    with opened(project) as proj:
+        added, present = proj.load_codings(file)
+    console.print(f"Codings: {added} added, {present} already present.")

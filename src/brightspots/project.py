@@ -1,0 +1,286 @@
+"""`Project`: the core API. Front ends (CLI, TUI) call only this.
+
+A Project wraps one store (one SQLite file) and the pipeline stages, which are injected
+and swappable (`Segmenter` now; `Embedder`, `Clusterer` later)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import unicodedata
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+
+from brightspots import codebook as codebook_io
+from brightspots.config import DEFAULT_CODEBOOK, DEFAULT_FRAMEWORK, shipped_codebook_dir
+from brightspots.corpus.source import decode, read_bytes
+from brightspots.errors import CodebookError, InputError, NotFoundError, ProjectError
+from brightspots.importer import Cancelled, ImportOptions, ImportReport, Progress, import_files
+from brightspots.models import (
+    Annotation,
+    Codebook,
+    DocumentInfo,
+    Framework,
+    Segment,
+    Turn,
+)
+from brightspots.segment import Segmenter, SpacySegmenter
+from brightspots.store import Store
+from brightspots.store.database import DOCUMENT_FILTERS
+from brightspots.vocabulary import RESPONDENT, label_key
+
+STATUS_GROUPS = ("country", "school_group", "respondent_role", "method", "language")
+
+
+@dataclass(frozen=True)
+class DocumentView:
+    info: DocumentInfo
+    text: str
+    turns: tuple[Turn, ...]
+    segments: tuple[Segment, ...]
+    annotations: tuple[Annotation, ...]
+    codings: tuple[Mapping[str, object], ...]
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    value: str | None
+    documents: int
+    segments: int
+    coded_segments: int
+
+    @property
+    def coded_share(self) -> float:
+        return self.coded_segments / self.segments if self.segments else 0.0
+
+
+@dataclass(frozen=True)
+class Status:
+    totals: Mapping[str, int]
+    breakdowns: Mapping[str, tuple[Breakdown, ...]]
+    coders: tuple[str, ...]
+    framework: str | None
+    codebook: str | None
+
+
+class Project:
+    """Open with `Project.open(path)` or `Project.create(path)`; use as a context manager."""
+
+    def __init__(self, store: Store, segmenter: Segmenter | None = None) -> None:
+        self.store = store
+        self._segmenter = segmenter
+
+    # --- lifecycle ----------------------------------------------------------------
+
+    @classmethod
+    def create(
+        cls,
+        path: Path,
+        framework: Path | None = None,
+        codebook: Path | None = None,
+        empty: bool = False,
+        segmenter: Segmenter | None = None,
+    ) -> Project:
+        """A new project, with the shipped DMS framework and codebook unless `empty`."""
+        if not empty:
+            framework = framework or shipped_codebook_dir() / DEFAULT_FRAMEWORK
+            codebook = codebook or shipped_codebook_dir() / DEFAULT_CODEBOOK
+        # Validate before creating the file, so a bad codebook leaves nothing behind.
+        loaded_framework = codebook_io.load_framework(framework) if framework else None
+        loaded_codebook = (
+            codebook_io.load_codebook(codebook, loaded_framework) if codebook else None
+        )
+        store = Store.create(path)
+        project = cls(store, segmenter)
+        with store.transaction():
+            if loaded_framework is not None:
+                store.save_framework(loaded_framework)
+            if loaded_codebook is not None:
+                store.save_codebook(loaded_codebook)
+            store.add_event("create", {"framework": str(framework or ""),
+                                       "codebook": str(codebook or "")})  # fmt: skip
+        return project
+
+    @classmethod
+    def open(cls, path: Path, segmenter: Segmenter | None = None) -> Project:
+        return cls(Store.open(path), segmenter)
+
+    def close(self) -> None:
+        self.store.close()
+
+    def __enter__(self) -> Project:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                 trace: TracebackType | None) -> None:  # fmt: skip
+        self.close()
+
+    @property
+    def segmenter(self) -> Segmenter:
+        if self._segmenter is None:
+            self._segmenter = SpacySegmenter()
+        return self._segmenter
+
+    # --- import -------------------------------------------------------------------
+
+    def import_files(
+        self,
+        paths: Sequence[Path],
+        options: ImportOptions | None = None,
+        progress: Progress | None = None,
+        cancelled: Cancelled | None = None,
+    ) -> ImportReport:
+        return import_files(self.store, paths, self.segmenter, options or ImportOptions(),
+                            progress, cancelled)  # fmt: skip
+
+    # --- documents ------------------------------------------------------------------
+
+    def documents(
+        self, filters: Mapping[str, str] | None = None, text: str | None = None
+    ) -> list[DocumentInfo]:
+        for key in filters or {}:
+            if key not in DOCUMENT_FILTERS:
+                raise InputError(f"cannot filter by {key!r}; use one of "
+                                 + ", ".join(DOCUMENT_FILTERS))  # fmt: skip
+        return self.store.list_documents(filters, text)
+
+    def document(self, key: str) -> DocumentView:
+        try:
+            num, info, text = self.store.get_document(key)
+        except KeyError:
+            raise NotFoundError(f"no document named {key!r} in this project "
+                                "(`brightspots documents` lists them)") from None  # fmt: skip
+        return DocumentView(
+            info=info, text=text, turns=tuple(self.store.list_turns(num)),
+            segments=tuple(self.store.list_segments(num, text)),
+            annotations=tuple(self.store.list_annotations(num)),
+            codings=tuple(self.store.codings_of_document(num)),
+        )  # fmt: skip
+
+    def search(self, query: str, limit: int = 50) -> list[tuple[str, int, int, str]]:
+        return self.store.search_segments(query, limit)
+
+    def status(self) -> Status:
+        breakdowns = {
+            column: tuple(Breakdown(*row) for row in self.store.count_documents_by(column))
+            for column in STATUS_GROUPS
+        }
+        framework = self.store.load_framework()
+        codebook = self.store.load_codebook()
+        return Status(
+            totals=self.store.totals(), breakdowns=breakdowns,
+            coders=tuple(self.store.list_coders()),
+            framework=f"{framework.name} ({framework.version})" if framework else None,
+            codebook=f"{codebook.name} ({codebook.version}, {len(codebook.codes)} codes)"
+            if codebook and codebook.codes else None,
+        )  # fmt: skip
+
+    # --- codebook and framework ---------------------------------------------------------
+
+    def framework(self) -> Framework | None:
+        return self.store.load_framework()
+
+    def codebook(self) -> Codebook | None:
+        return self.store.load_codebook()
+
+    def load_codebook(self, codebook: Path, framework: Path | None = None) -> tuple[int, int]:
+        """Load (or update) the codebook, and the framework when given; all or nothing."""
+        new_framework = codebook_io.load_framework(framework) if framework else None
+        target = new_framework or self.store.load_framework()
+        loaded = codebook_io.load_codebook(codebook, target)
+        with self.store.transaction():
+            if new_framework is not None:
+                self.store.save_framework(new_framework)
+            counts = self.store.save_codebook(loaded)
+            self.store.add_event("codebook.load", {"codebook": str(codebook),
+                                                   "framework": str(framework or "")})  # fmt: skip
+        return counts
+
+    # --- speakers ---------------------------------------------------------------------
+
+    def aliases(self) -> dict[str, str]:
+        return self.store.aliases()
+
+    def add_alias(self, label: str, role: str) -> str:
+        """Teach the project a speaker label (`Chef de zone` -> local_official)."""
+        key = label_key(label)
+        if not key:
+            raise InputError(f"{label!r} has no letters to match a speaker label on")
+        role = role.strip().casefold().replace(" ", "_")
+        if role not in (*self.store.roles(), RESPONDENT):
+            raise InputError(f"unknown role {role!r}; valid values: "
+                             + ", ".join([*self.store.roles(), RESPONDENT]))  # fmt: skip
+        with self.store.transaction():
+            self.store.set_alias(key, role)
+            self.store.add_event("alias.set", {"label": key, "role": role})
+        return key
+
+    # --- codings ----------------------------------------------------------------------
+
+    def load_codings(self, path: Path) -> tuple[int, int]:
+        """Load codings from a CSV (document, coder, code, and either `quote` — the exact
+        passage, with optional `occurrence` — or `start`/`end`). All or nothing."""
+        text = decode(read_bytes(path), path)
+        reader = csv.DictReader(io.StringIO(text, newline=""))
+        needed = {"document", "coder", "code"}
+        columns = set(reader.fieldnames or [])
+        if not needed <= columns or not ({"quote"} <= columns or {"start", "end"} <= columns):
+            raise InputError("the codings sheet needs columns document, coder, code and "
+                             "either quote or start and end", path, 1)  # fmt: skip
+        codes = self.store.code_numbers()
+        documents: dict[str, tuple[int, str]] = {}
+        rows = []
+        for row in reader:
+            line = reader.line_num
+            name = row["document"].strip()
+            if name not in documents:
+                try:
+                    num, _, body = self.store.get_document(name)
+                except KeyError:
+                    raise InputError(f"no document named {name!r} in the project", path,
+                                     line) from None  # fmt: skip
+                documents[name] = (num, body)
+            num, body = documents[name]
+            code = row["code"].strip()
+            if code not in codes:
+                raise CodebookError(f"unknown code {code!r}; load the codebook that defines it",
+                                    path, line)  # fmt: skip
+            start, end = _span(row, body, path, line)
+            coder = row["coder"].strip()
+            if not coder:
+                raise InputError("the coder is empty", path, line)
+            rows.append({"doc": num, "start": start, "end": end, "code": codes[code],
+                         "coder": coder, "snippet": body[start:end], "origin": "import"})  # fmt: skip
+        with self.store.transaction():
+            coders = {name: self.store.ensure_coder(name) for name in {r["coder"] for r in rows}}
+            for row in rows:
+                row["coder"] = coders[row["coder"]]
+            counts = self.store.add_codings(rows)
+            self.store.add_event("codings.load", {"file": str(path), "added": counts[0]})
+        return counts
+
+
+def _span(row: Mapping[str, str], body: str, path: Path, line: int) -> tuple[int, int]:
+    if row.get("quote"):
+        quote = unicodedata.normalize("NFC", " ".join(row["quote"].split()))
+        occurrence = int(row.get("occurrence") or 1)
+        start = -1
+        for _ in range(occurrence):
+            start = body.find(quote, start + 1)
+            if start == -1:
+                raise InputError(f"the quote {quote[:60]!r} is not in document "
+                                 f"{row['document']!r} (occurrence {occurrence})", path, line)  # fmt: skip
+        return start, start + len(quote)
+    try:
+        start, end = int(row["start"]), int(row["end"])
+    except (TypeError, ValueError):
+        raise InputError("start and end must be whole numbers", path, line) from None
+    if not 0 <= start < end <= len(body):
+        raise InputError(f"span {start}-{end} is outside the document "
+                         f"({len(body)} characters)", path, line)  # fmt: skip
+    return start, end
+
+
+__all__ = ["DocumentView", "ImportOptions", "Project", "ProjectError", "Status"]

@@ -1,0 +1,625 @@
+"""`Store`: opens a project file, migrates it, and reads and writes its tables.
+
+Each public write method that touches several rows runs in one transaction; callers that
+combine several writes wrap them in `transaction()` (nested blocks become savepoints)."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import uuid
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from brightspots.errors import ProjectError
+from brightspots.models import (
+    Annotation,
+    Code,
+    Codebook,
+    Document,
+    DocumentInfo,
+    DocumentMeta,
+    FocusArea,
+    Framework,
+    Practice,
+    Segment,
+    Turn,
+)
+from brightspots.store.migrations import MIGRATIONS, SCHEMA_VERSION
+from brightspots.vocabulary import DEFAULT_ALIASES, ROLES
+
+APPLICATION = "brightspots"
+BUSY_TIMEOUT_MS = 10_000
+SWAP = "\x00"  # marks code names freed during a codebook load
+
+# Document columns that filters may name (a whitelist: values are always bound parameters).
+DOCUMENT_FILTERS = (
+    "country",
+    "territory",
+    "school_id",
+    "school_group",
+    "respondent_role",
+    "method",
+    "language",
+    "format",
+)
+GROUPABLE = (*DOCUMENT_FILTERS, "coder")
+
+
+def now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def new_uid() -> str:
+    return str(uuid.uuid4())
+
+
+class Store:
+    """A project file. Use `Store.create` or `Store.open`; close it when done."""
+
+    def __init__(self, path: Path, conn: sqlite3.Connection) -> None:
+        self.path = path
+        self.db = sqlite_utils.Database(conn)
+
+    # --- opening -------------------------------------------------------------------
+
+    @classmethod
+    def create(cls, path: Path) -> Store:
+        if path.exists():
+            raise ProjectError(f"{path} already exists; open it, or choose another name.")
+        if not path.parent.is_dir():
+            raise ProjectError(f"{path.parent} is not a folder; create it first.")
+        store = cls(path, cls._connect(path))
+        store._migrate()
+        with store.transaction():
+            store.db["meta"].insert_all(
+                [
+                    {"key": "application", "value": APPLICATION},
+                    {"key": "project_uid", "value": new_uid()},
+                    {"key": "created_at", "value": now()},
+                ]
+            )
+            store.db["roles"].insert_all([{"name": r, "builtin": 1} for r in ROLES])
+            store.db["speaker_aliases"].insert_all(
+                [{"label": k, "role": v, "builtin": 1} for k, v in DEFAULT_ALIASES.items()]
+            )
+        return store
+
+    @classmethod
+    def open(cls, path: Path) -> Store:
+        if not path.is_file():
+            raise ProjectError(
+                f"{path}: no such project file. Create one with `brightspots init {path}`."
+            )
+        store = cls(path, cls._connect(path))
+        try:
+            tables = set(store.db.table_names())
+        except sqlite3.DatabaseError as error:
+            store.close()
+            raise ProjectError(f"{path} is not a brightspots project ({error}).") from error
+        if "meta" not in tables or store.get_meta("application") != APPLICATION:
+            store.close()
+            raise ProjectError(f"{path} is an SQLite file but not a brightspots project.")
+        store._migrate()
+        return store
+
+    @staticmethod
+    def _connect(path: Path) -> sqlite3.Connection:
+        # isolation_level=None: we issue BEGIN/COMMIT ourselves, so a multi-row write is
+        # exactly one transaction and DDL in migrations is covered too.
+        conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        try:
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = NORMAL")  # durable across process crashes in WAL
+            conn.execute("PRAGMA foreign_keys = ON")
+        except sqlite3.DatabaseError as error:
+            conn.close()
+            raise ProjectError(f"{path} is not a brightspots project ({error}).") from error
+        return conn
+
+    def _migrate(self) -> None:
+        version = self.schema_version()
+        if version > SCHEMA_VERSION:
+            raise ProjectError(
+                f"{self.path} was written by a newer brightspots (schema {version}, this one "
+                f"knows {SCHEMA_VERSION}); upgrade brightspots to open it."
+            )
+        for target in range(version + 1, SCHEMA_VERSION + 1):
+            with self.transaction():
+                MIGRATIONS[target - 1](self.db)
+                self.db.execute(f"PRAGMA user_version = {target}")
+
+    def schema_version(self) -> int:
+        return int(self.db.execute("PRAGMA user_version").fetchone()[0])
+
+    def close(self) -> None:
+        self.db.conn.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """One transaction (BEGIN IMMEDIATE, so writers queue instead of deadlocking)."""
+        conn = self.db.conn
+        if conn.in_transaction:
+            with self.db.atomic():  # a savepoint inside the open transaction
+                yield
+            return
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+
+    # --- meta, coders, events, vocabularies -------------------------------------------
+
+    def get_meta(self, key: str) -> str | None:
+        row = self.db.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
+        return None if row is None else str(row[0])
+
+    def set_meta(self, key: str, value: str) -> None:
+        self.db.execute(
+            "INSERT INTO meta (key, value) VALUES (?, ?) "
+            "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            [key, value],
+        )
+
+    def ensure_coder(self, name: str) -> int:
+        row = self.db.execute("SELECT num FROM coders WHERE name = ?", [name]).fetchone()
+        if row is not None:
+            return int(row[0])
+        cursor = self.db.execute(
+            "INSERT INTO coders (uid, name, created_at) VALUES (?, ?, ?)",
+            [new_uid(), name, now()],
+        )
+        return int(cursor.lastrowid or 0)
+
+    def list_coders(self) -> list[str]:
+        return [r[0] for r in self.db.execute("SELECT name FROM coders ORDER BY name")]
+
+    def add_event(self, action: str, payload: Mapping[str, Any], coder: int | None = None) -> None:
+        self.db.execute(
+            "INSERT INTO events (uid, at, coder, action, payload) VALUES (?, ?, ?, ?, ?)",
+            [new_uid(), now(), coder, action, json.dumps(payload, ensure_ascii=False)],
+        )
+
+    def list_events(self, limit: int = 50) -> list[dict[str, Any]]:
+        rows = self.db.execute(
+            "SELECT e.seq, e.at, c.name, e.action, e.payload FROM events e "
+            "LEFT JOIN coders c ON c.num = e.coder ORDER BY e.seq DESC LIMIT ?",
+            [limit],
+        ).fetchall()
+        return [
+            {"seq": r[0], "at": r[1], "coder": r[2], "action": r[3], "payload": json.loads(r[4])}
+            for r in rows
+        ]
+
+    def roles(self) -> list[str]:
+        return [r[0] for r in self.db.execute("SELECT name FROM roles ORDER BY builtin DESC, name")]
+
+    def add_role(self, name: str) -> None:
+        self.db.execute("INSERT OR IGNORE INTO roles (name, builtin) VALUES (?, 0)", [name])
+
+    def aliases(self) -> dict[str, str]:
+        return {r[0]: r[1] for r in self.db.execute("SELECT label, role FROM speaker_aliases")}
+
+    def set_alias(self, label: str, role: str) -> None:
+        self.db.execute(
+            "INSERT INTO speaker_aliases (label, role, builtin) VALUES (?, ?, 0) "
+            "ON CONFLICT (label) DO UPDATE SET role = excluded.role, builtin = 0",
+            [label, role],
+        )
+
+    # --- documents ----------------------------------------------------------------
+
+    def find_document(self, name: str) -> dict[str, Any] | None:
+        """The stored row (num, uid, source_hash, text_hash, text) for a name, if any."""
+        row = self.db.execute(
+            "SELECT num, uid, source_hash, text_hash, text FROM documents WHERE name = ?", [name]
+        ).fetchone()
+        if row is None:
+            return None
+        return {"num": row[0], "uid": row[1], "source_hash": row[2], "text_hash": row[3],
+                "text": row[4]}  # fmt: skip
+
+    def find_document_by_text(self, text_hash: str) -> str | None:
+        row = self.db.execute(
+            "SELECT name FROM documents WHERE text_hash = ? LIMIT 1", [text_hash]
+        ).fetchone()
+        return None if row is None else str(row[0])
+
+    def insert_document(self, document: Document) -> int:
+        stamp = now()
+        cursor = self.db.execute(
+            "INSERT INTO documents (uid, name, format, source_path, source_hash, text_hash, text, "
+            "char_count, segment_count, country, territory, school_id, school_group, "
+            "respondent_role, method, language, date, attributes, imported_at, updated_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [new_uid(), document.name, *self._document_values(document), stamp, stamp],
+        )
+        num = int(cursor.lastrowid or 0)
+        self._insert_parts(num, document)
+        return num
+
+    def replace_document(self, num: int, document: Document) -> None:
+        """New text for a stored document: same identity, parts rebuilt (codings are the
+        caller's business: it relocates them before this)."""
+        self._delete_parts(num)
+        self.db.execute(
+            "UPDATE documents SET format = ?, source_path = ?, source_hash = ?, text_hash = ?, "
+            "text = ?, char_count = ?, segment_count = ?, country = ?, territory = ?, "
+            "school_id = ?, school_group = ?, respondent_role = ?, method = ?, language = ?, "
+            "date = ?, attributes = ?, updated_at = ? WHERE num = ?",
+            [*self._document_values(document), now(), num],
+        )
+        self._insert_parts(num, document)
+
+    @staticmethod
+    def _document_values(document: Document) -> list[Any]:
+        meta = document.meta
+        return [
+            document.format, document.source_path, document.source_hash, document.text_hash,
+            document.text, len(document.text), len(document.segments), meta.country,
+            meta.territory, meta.school_id, meta.school_group, meta.respondent_role,
+            meta.method, meta.language, meta.date,
+            json.dumps(dict(meta.attributes), ensure_ascii=False, sort_keys=True),
+        ]  # fmt: skip
+
+    def _insert_parts(self, num: int, document: Document) -> None:
+        conn = self.db.conn
+        conn.executemany(
+            'INSERT INTO turns (doc, idx, start, "end", speaker, role, kind, time_start, '
+            "time_end) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [(num, t.index, t.start, t.end, t.speaker, t.role, t.kind, t.time_start, t.time_end)
+             for t in document.turns],
+        )  # fmt: skip
+        conn.executemany(
+            'INSERT INTO annotations (doc, start, "end", label) VALUES (?, ?, ?, ?)',
+            [(num, a.start, a.end, a.label) for a in document.annotations],
+        )
+        first = self._next_segment_id()
+        rows = [
+            (first + i, num, s.index, s.start, s.end, s.turn_index)
+            for i, s in enumerate(document.segments)
+        ]
+        conn.executemany(
+            'INSERT INTO segments (id, doc, idx, start, "end", turn_idx) VALUES (?, ?, ?, ?, ?, ?)',
+            rows,
+        )
+        conn.executemany(
+            "INSERT INTO segments_fts (rowid, text) VALUES (?, ?)",
+            [(first + i, s.text) for i, s in enumerate(document.segments)],
+        )
+
+    def _next_segment_id(self) -> int:
+        return int(self.db.execute("SELECT coalesce(max(id), 0) + 1 FROM segments").fetchone()[0])
+
+    def _delete_parts(self, num: int) -> None:
+        text = self.db.execute("SELECT text FROM documents WHERE num = ?", [num]).fetchone()[0]
+        old = self.db.execute(
+            'SELECT id, start, "end" FROM segments WHERE doc = ?', [num]
+        ).fetchall()
+        # A contentless FTS table forgets a row only when told its old text.
+        self.db.conn.executemany(
+            "INSERT INTO segments_fts (segments_fts, rowid, text) VALUES ('delete', ?, ?)",
+            [(sid, text[start:end]) for sid, start, end in old],
+        )
+        for table in ("segments", "turns", "annotations"):
+            self.db.execute(f"DELETE FROM {table} WHERE doc = ?", [num])
+
+    def document_info(self, row: Sequence[Any]) -> DocumentInfo:
+        return DocumentInfo(
+            id=row[0], name=row[1], format=row[2], segment_count=row[3], char_count=row[4],
+            source_hash=row[5], text_hash=row[6], imported_at=row[7],
+            meta=DocumentMeta(
+                country=row[8], territory=row[9], school_id=row[10], school_group=row[11],
+                respondent_role=row[12], method=row[13], language=row[14], date=row[15],
+                attributes=json.loads(row[16]),
+            ),
+            coded_segments=row[17],
+        )  # fmt: skip
+
+    _INFO_COLUMNS = (
+        "d.uid, d.name, d.format, d.segment_count, d.char_count, d.source_hash, d.text_hash, "
+        "d.imported_at, d.country, d.territory, d.school_id, d.school_group, "
+        "d.respondent_role, d.method, d.language, d.date, d.attributes"
+    )
+
+    def list_documents(
+        self, filters: Mapping[str, str] | None = None, text: str | None = None
+    ) -> list[DocumentInfo]:
+        where, params = self._document_where(filters, text)
+        sql = (
+            f"SELECT {self._INFO_COLUMNS}, "
+            "(SELECT count(*) FROM segments s WHERE s.doc = d.num AND EXISTS ("
+            ' SELECT 1 FROM codings c WHERE c.doc = s.doc AND c.start < s."end" '
+            ' AND c."end" > s.start)) '
+            f"FROM documents d {where} ORDER BY d.name"
+        )
+        return [self.document_info(r) for r in self.db.execute(sql, params)]
+
+    def _document_where(
+        self, filters: Mapping[str, str] | None, text: str | None = None
+    ) -> tuple[str, list[Any]]:
+        clauses: list[str] = []
+        params: list[Any] = []
+        for key, value in (filters or {}).items():
+            if key not in DOCUMENT_FILTERS:
+                raise ValueError(f"cannot filter documents by {key!r}")
+            clauses.append(f"d.{key} = ?")
+            params.append(value)
+        if text:
+            clauses.append(
+                "d.num IN (SELECT s.doc FROM segments s WHERE s.id IN "
+                "(SELECT rowid FROM segments_fts WHERE segments_fts MATCH ?))"
+            )
+            params.append(fts_query(text))
+        return ("WHERE " + " AND ".join(clauses)) if clauses else "", params
+
+    def get_document(self, key: str) -> tuple[int, DocumentInfo, str]:
+        """(num, info, text) by name or uid; KeyError when absent."""
+        row = self.db.execute(
+            f"SELECT d.num, {self._INFO_COLUMNS}, 0, d.text FROM documents d "
+            "WHERE d.name = ? OR d.uid = ?",
+            [key, key],
+        ).fetchone()
+        if row is None:
+            raise KeyError(key)
+        return int(row[0]), self.document_info(row[1:-1]), str(row[-1])
+
+    def document_names(self) -> list[str]:
+        return [r[0] for r in self.db.execute("SELECT name FROM documents ORDER BY name")]
+
+    def list_turns(self, num: int) -> list[Turn]:
+        rows = self.db.execute(
+            'SELECT idx, start, "end", speaker, role, kind, time_start, time_end FROM turns '
+            "WHERE doc = ? ORDER BY idx",
+            [num],
+        )
+        return [Turn(*row) for row in rows]
+
+    def list_annotations(self, num: int) -> list[Annotation]:
+        rows = self.db.execute(
+            'SELECT start, "end", label FROM annotations WHERE doc = ? ORDER BY start', [num]
+        )
+        return [Annotation(*row) for row in rows]
+
+    def list_segments(self, num: int, text: str) -> list[Segment]:
+        rows = self.db.execute(
+            'SELECT s.idx, s.start, s."end", s.turn_idx, t.speaker, t.role, t.time_start '
+            "FROM segments s JOIN turns t ON t.doc = s.doc AND t.idx = s.turn_idx "
+            "WHERE s.doc = ? ORDER BY s.idx",
+            [num],
+        )
+        return [
+            Segment(index=i, start=a, end=b, turn_index=t, text=text[a:b], speaker=sp, role=ro,
+                    time_start=ts)
+            for i, a, b, t, sp, ro, ts in rows
+        ]  # fmt: skip
+
+    def search_segments(self, query: str, limit: int = 50) -> list[tuple[str, int, int, str]]:
+        """Full-text search: (document name, start, end, segment text), best first."""
+        rows = self.db.execute(
+            'SELECT d.name, s.start, s."end", substr(d.text, s.start + 1, s."end" - s.start) '
+            "FROM segments_fts f JOIN segments s ON s.id = f.rowid "
+            "JOIN documents d ON d.num = s.doc WHERE segments_fts MATCH ? "
+            "ORDER BY f.rank LIMIT ?",
+            [fts_query(query), limit],
+        )
+        return [(r[0], r[1], r[2], r[3]) for r in rows]
+
+    def count_documents_by(self, column: str) -> list[tuple[str | None, int, int, int]]:
+        """(value, documents, segments, coded segments) grouped by a document column."""
+        if column not in DOCUMENT_FILTERS:
+            raise ValueError(f"cannot group documents by {column!r}")
+        sql = (
+            f"SELECT d.{column}, count(*), sum(d.segment_count), sum(("
+            "SELECT count(*) FROM segments s WHERE s.doc = d.num AND EXISTS ("
+            ' SELECT 1 FROM codings c WHERE c.doc = s.doc AND c.start < s."end" '
+            ' AND c."end" > s.start))) '
+            f"FROM documents d GROUP BY d.{column} ORDER BY count(*) DESC, d.{column}"
+        )
+        return [(r[0], r[1], r[2] or 0, r[3] or 0) for r in self.db.execute(sql)]
+
+    def totals(self) -> dict[str, int]:
+        one = self.db.execute
+        return {
+            "documents": one("SELECT count(*) FROM documents").fetchone()[0],
+            "schools": one(
+                "SELECT count(*) FROM (SELECT DISTINCT country, school_id FROM documents)"
+            ).fetchone()[0],
+            "segments": one("SELECT count(*) FROM segments").fetchone()[0],
+            "codes": one("SELECT count(*) FROM codes").fetchone()[0],
+            "codings": one("SELECT count(*) FROM codings").fetchone()[0],
+            "detached_codings": one(
+                "SELECT count(*) FROM codings WHERE status = 'detached'"
+            ).fetchone()[0],
+            "coders": one("SELECT count(*) FROM coders").fetchone()[0],
+            "characters": one("SELECT coalesce(sum(char_count), 0) FROM documents").fetchone()[0],
+        }
+
+    # --- codings --------------------------------------------------------------------
+
+    def codings_of_document(self, num: int) -> list[dict[str, Any]]:
+        rows = self.db.execute(
+            'SELECT c.num, c.uid, c.start, c."end", c.snippet, k.key, p.name, c.origin, c.status '
+            "FROM codings c JOIN codes k ON k.num = c.code JOIN coders p ON p.num = c.coder "
+            "WHERE c.doc = ? ORDER BY c.start, c.\"end\"",
+            [num],
+        )
+        keys = ("num", "uid", "start", "end", "snippet", "code", "coder", "origin", "status")
+        return [dict(zip(keys, row, strict=True)) for row in rows]
+
+    def move_coding(self, num: int, start: int, end: int, status: str) -> None:
+        self.db.execute(
+            'UPDATE codings SET start = ?, "end" = ?, status = ? WHERE num = ?',
+            [start, end, status, num],
+        )
+
+    def add_codings(self, rows: Iterable[Mapping[str, Any]]) -> tuple[int, int]:
+        """Insert codings (doc num, start, end, code num, coder num, snippet, origin);
+        returns (added, already present)."""
+        added = present = 0
+        stamp = now()
+        for row in rows:
+            cursor = self.db.execute(
+                'INSERT OR IGNORE INTO codings (uid, doc, start, "end", code, coder, snippet, '
+                "origin, status, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'ok', ?)",
+                [new_uid(), row["doc"], row["start"], row["end"], row["code"], row["coder"],
+                 row["snippet"], row.get("origin", "manual"), stamp],
+            )  # fmt: skip
+            if cursor.rowcount:
+                added += 1
+            else:
+                present += 1
+        return added, present
+
+    # --- codebook and framework ---------------------------------------------------------
+
+    def save_framework(self, framework: Framework) -> None:
+        """Insert or update focus areas and practices by key (their uids stay stable)."""
+        existing = {r[0]: r[1] for r in self.db.execute("SELECT key, num FROM framework_items")}
+        position = 0
+        for area in framework.focus_areas:
+            area_num = self._upsert_item(existing, area.id, "focus_area", None, area.name,
+                                         area.description, "", position)  # fmt: skip
+            position += 1
+            for practice in area.practices:
+                self._upsert_item(existing, practice.id, "practice", area_num, practice.name,
+                                  practice.description, practice.status, position)  # fmt: skip
+                position += 1
+        self.set_meta("framework", json.dumps(
+            {"id": framework.id, "name": framework.name, "version": framework.version,
+             "source": framework.source}, ensure_ascii=False))  # fmt: skip
+
+    def _upsert_item(self, existing: dict[str, int], key: str, kind: str, parent: int | None,
+                     name: str, description: str, status: str, position: int) -> int:  # fmt: skip
+        if key in existing:
+            self.db.execute(
+                "UPDATE framework_items SET kind = ?, parent = ?, name = ?, description = ?, "
+                "status = ?, position = ? WHERE num = ?",
+                [kind, parent, name, description, status, position, existing[key]],
+            )
+            return existing[key]
+        cursor = self.db.execute(
+            "INSERT INTO framework_items (uid, key, kind, parent, name, description, status, "
+            "position) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [new_uid(), key, kind, parent, name, description, status, position],
+        )
+        return int(cursor.lastrowid or 0)
+
+    def load_framework(self) -> Framework | None:
+        raw = self.get_meta("framework")
+        if raw is None:
+            return None
+        head = json.loads(raw)
+        rows = self.db.execute(
+            "SELECT num, key, kind, parent, name, description, status FROM framework_items "
+            "ORDER BY position"
+        ).fetchall()
+        areas: list[FocusArea] = []
+        for num, key, kind, _, name, description, _ in rows:
+            if kind != "focus_area":
+                continue
+            practices = tuple(
+                Practice(id=r[1], name=r[4], focus_area=key, description=r[5], status=r[6])
+                for r in rows
+                if r[3] == num
+            )
+            areas.append(FocusArea(key, name, description, practices))
+        return Framework(head["id"], head["name"], head["version"], head["source"], tuple(areas))
+
+    def save_codebook(self, codebook: Codebook) -> tuple[int, int]:
+        """Insert new codes and update known ones by key; returns (added, updated).
+        Codes absent from the file are kept (they may carry codings)."""
+        existing = {r[0]: r[1] for r in self.db.execute("SELECT key, num FROM codes")}
+        practice_nums = {
+            r[0]: r[1]
+            for r in self.db.execute("SELECT key, num FROM framework_items WHERE kind='practice'")
+        }
+        added = updated = 0
+        nums: dict[str, int] = {}
+        # Free names first, so two codes may swap names within one load.
+        self.db.execute("UPDATE codes SET name = ? || uid", [SWAP])
+        for position, code in enumerate(codebook.codes):
+            values = [code.name, code.definition, code.inclusion, code.exclusion,
+                      json.dumps(list(code.examples), ensure_ascii=False), code.colour,
+                      code.key, position]  # fmt: skip
+            if code.id in existing:
+                nums[code.id] = existing[code.id]
+                self.db.execute(
+                    "UPDATE codes SET name = ?, definition = ?, inclusion = ?, exclusion = ?, "
+                    "examples = ?, colour = ?, shortcut = ?, position = ? WHERE num = ?",
+                    [*values, existing[code.id]],
+                )
+                updated += 1
+            else:
+                cursor = self.db.execute(
+                    "INSERT INTO codes (uid, key, name, definition, inclusion, exclusion, "
+                    "examples, colour, shortcut, position, created_at) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [new_uid(), code.id, *values, now()],
+                )
+                nums[code.id] = int(cursor.lastrowid or 0)
+                added += 1
+        self.db.execute("UPDATE codes SET name = key WHERE substr(name, 1, 1) = ?", [SWAP])
+        for code in codebook.codes:
+            parent = nums.get(code.parent) if code.parent else None
+            self.db.execute("UPDATE codes SET parent = ? WHERE num = ?", [parent, nums[code.id]])
+            self.db.execute("DELETE FROM code_practices WHERE code = ?", [nums[code.id]])
+            self.db.conn.executemany(
+                "INSERT INTO code_practices (code, practice) VALUES (?, ?)",
+                [(nums[code.id], practice_nums[p]) for p in code.practices],
+            )
+        self.set_meta("codebook", json.dumps(
+            {"id": codebook.id, "name": codebook.name, "version": codebook.version,
+             "framework": codebook.framework}, ensure_ascii=False))  # fmt: skip
+        return added, updated
+
+    def load_codebook(self) -> Codebook | None:
+        raw = self.get_meta("codebook")
+        head = json.loads(raw) if raw else {"id": "", "name": "", "version": "", "framework": None}
+        mapping: dict[int, list[str]] = {}
+        for code, key in self.db.execute(
+            "SELECT m.code, f.key FROM code_practices m JOIN framework_items f "
+            "ON f.num = m.practice ORDER BY f.position"
+        ):
+            mapping.setdefault(code, []).append(key)
+        rows = self.db.execute(
+            "SELECT c.num, c.key, c.name, p.key, c.definition, c.inclusion, c.exclusion, "
+            "c.examples, c.colour, c.shortcut FROM codes c LEFT JOIN codes p ON p.num = c.parent "
+            "ORDER BY c.position, c.num"
+        ).fetchall()
+        if not rows and raw is None:
+            return None
+        codes = tuple(
+            Code(id=r[1], name=r[2], parent=r[3], definition=r[4], inclusion=r[5],
+                 exclusion=r[6], examples=tuple(json.loads(r[7])), colour=r[8], key=r[9],
+                 practices=tuple(mapping.get(r[0], [])))
+            for r in rows
+        )  # fmt: skip
+        return Codebook(head["id"], head["name"], head["version"], head["framework"], codes)
+
+    def code_numbers(self) -> dict[str, int]:
+        return {r[0]: r[1] for r in self.db.execute("SELECT key, num FROM codes")}
+
+    def coding_counts(self) -> dict[str, int]:
+        rows = self.db.execute(
+            "SELECT k.key, count(c.num) FROM codes k LEFT JOIN codings c ON c.code = k.num "
+            "GROUP BY k.num"
+        )
+        return {r[0]: r[1] for r in rows}
+
+
+def fts_query(text: str) -> str:
+    """Turn what a researcher types into a safe FTS5 query: every word must appear
+    (quoted, so FTS operators and punctuation in the input are taken literally)."""
+    words = [w.replace('"', '""') for w in text.split() if w.strip()]
+    return " ".join(f'"{w}"' for w in words) if words else '""'
