@@ -66,10 +66,16 @@ def main() -> None:
 
 @main.command()
 @PROJECT
-@click.option("--framework", type=click.Path(path_type=Path, exists=True, dir_okay=False),
-              help="Framework YAML (default: the shipped DMS framework).")
-@click.option("--codebook", type=click.Path(path_type=Path, exists=True, dir_okay=False),
-              help="Codebook YAML (default: the shipped DMS practice codebook).")
+@click.option(
+    "--framework",
+    type=click.Path(path_type=Path, exists=True, dir_okay=False),
+    help="Framework YAML (default: the shipped DMS framework).",
+)
+@click.option(
+    "--codebook",
+    type=click.Path(path_type=Path, exists=True, dir_okay=False),
+    help="Codebook YAML (default: the shipped DMS practice codebook).",
+)
 @click.option("--empty", is_flag=True, help="Start with no framework and no codebook.")
 def init(project: Path, framework: Path | None, codebook: Path | None, empty: bool) -> None:
     """Create a project file with the DMS framework and practice codebook.
@@ -86,15 +92,30 @@ def init(project: Path, framework: Path | None, codebook: Path | None, empty: bo
 @main.command(name="import")
 @PROJECT
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path, exists=True))
-@click.option("--metadata", "-m", type=click.Path(path_type=Path, exists=True, dir_okay=False),
-              help="CSV/XLSX sheet: file, country, school_id, school_group, respondent_role, "
-                   "method, language, date, and any other columns.")
-@click.option("--set", "defaults", multiple=True, metavar="KEY=VALUE",
-              help="Metadata for every file that does not say otherwise (repeatable).")
+@click.option(
+    "--metadata",
+    "-m",
+    type=click.Path(path_type=Path, exists=True, dir_okay=False),
+    help="CSV/XLSX sheet: file, country, school_id, school_group, respondent_role, "
+    "method, language, date, and any other columns.",
+)
+@click.option(
+    "--set",
+    "defaults",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="Metadata for every file that does not say otherwise (repeatable).",
+)
 @click.option("--encoding", help="Text encoding of files that are not UTF-8, e.g. cp1252.")
 @click.option("--skip-bad", is_flag=True, help="Import the good files even if some fail.")
-def import_(project: Path, paths: tuple[Path, ...], metadata: Path | None,
-            defaults: tuple[str, ...], encoding: str | None, skip_bad: bool) -> None:  # fmt: skip
+def import_(
+    project: Path,
+    paths: tuple[Path, ...],
+    metadata: Path | None,
+    defaults: tuple[str, ...],
+    encoding: str | None,
+    skip_bad: bool,
+) -> None:
     """Import transcripts (txt, md, docx, vtt, srt, Otter txt, Whisper json, survey csv/xlsx).
 
     Folders are searched recursively. All files are checked before anything is written:
@@ -105,8 +126,9 @@ def import_(project: Path, paths: tuple[Path, ...], metadata: Path | None,
       brightspots import study.bsp corpora/sample --metadata corpora/sample/metadata.csv
       brightspots import study.bsp notes.txt --set country=ET --set school_id=ET-S09
     """
-    options = ImportOptions(metadata=metadata, defaults=_pairs(defaults), encoding=encoding,
-                            skip_bad=skip_bad)  # fmt: skip
+    options = ImportOptions(
+        metadata=metadata, defaults=_pairs(defaults), encoding=encoding, skip_bad=skip_bad
+    )
     with opened(project) as proj, _progress("Importing") as advance:
         report = proj.import_files(list(paths), options, progress=advance)
     _print_import(report)
@@ -124,8 +146,12 @@ def _pairs(values: tuple[str, ...]) -> dict[str, str]:
 
 @contextmanager
 def _progress(label: str) -> Iterator[Callable[[int, int, str], None]]:
-    columns = (TextColumn(f"{label} {{task.fields[name]}}"), BarColumn(),
-               MofNCompleteColumn(), TimeElapsedColumn())  # fmt: skip
+    columns = (
+        TextColumn(f"{label} {{task.fields[name]}}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+    )
     with Progress(*columns, console=console, transient=True) as bar:
         task = bar.add_task(label, total=None, name="")
 
@@ -136,9 +162,11 @@ def _progress(label: str) -> Iterator[Callable[[int, int, str], None]]:
 
 
 def _print_import(report: ImportReport) -> None:
-    console.print(f"Added {len(report.added)}, updated {len(report.updated)}, "
-                  f"unchanged {len(report.unchanged)} document(s); "
-                  f"{report.segments} segments, {report.words} words.")  # fmt: skip
+    console.print(
+        f"Added {len(report.added)}, updated {len(report.updated)}, "
+        f"unchanged {len(report.unchanged)} document(s); "
+        f"{report.segments} segments, {report.words} words."
+    )
     if report.metadata_updated:
         console.print(f"Metadata updated for {len(report.metadata_updated)} document(s).")
     for name, twin in report.duplicates:
@@ -146,18 +174,24 @@ def _print_import(report: ImportReport) -> None:
     for name in report.updated:
         console.print(f"[yellow]Changed since last import: {escape(name)}[/]")
     if report.codings_moved or report.codings_detached:
-        console.print(f"Codings moved with their text: {report.codings_moved}; "
-                      f"[red]detached (text gone, kept and flagged): "
-                      f"{report.codings_detached}[/]")  # fmt: skip
+        console.print(
+            f"Codings moved with their text: {report.codings_moved}; "
+            f"[red]detached (text gone, kept and flagged): "
+            f"{report.codings_detached}[/]"
+        )
     for error in report.skipped:
         console.print(f"[red]Skipped: {escape(error.message)}[/]")
     if report.speakers_without_role:
         labels = ", ".join(f"{k!r} ({v})" for k, v in report.speakers_without_role.most_common(8))
-        console.print(f"Speaker labels with no role: {escape(labels)}. Teach them with "
-                      "`brightspots alias add PROJECT LABEL ROLE`.")  # fmt: skip
+        console.print(
+            f"Speaker labels with no role: {escape(labels)}. Teach them with "
+            "`brightspots alias add PROJECT LABEL ROLE`."
+        )
     if report.unused_metadata_rows:
-        console.print(f"[yellow]Metadata rows that matched no file: "
-                      f"{escape(', '.join(report.unused_metadata_rows[:10]))}[/]")  # fmt: skip
+        console.print(
+            f"[yellow]Metadata rows that matched no file: "
+            f"{escape(', '.join(report.unused_metadata_rows[:10]))}[/]"
+        )
 
 
 @main.group(cls=Group)
@@ -172,8 +206,11 @@ def codebook() -> None:
 
 @codebook.command()
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
-@click.option("--framework", type=click.Path(path_type=Path, dir_okay=False),
-              help="Check the codebook's practice mappings against this framework.")
+@click.option(
+    "--framework",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Check the codebook's practice mappings against this framework.",
+)
 def validate(file: Path, framework: Path | None) -> None:
     """Check a codebook or framework YAML file; problems are listed with their lines.
 
@@ -184,14 +221,17 @@ def validate(file: Path, framework: Path | None) -> None:
     """
     if _kind(file) == "framework":
         loaded = codebook_io.load_framework(file)
-        console.print(f"{file}: valid framework, {len(loaded.focus_areas)} focus areas, "
-                      f"{len(loaded.practices())} practices.")  # fmt: skip
+        console.print(
+            f"{file}: valid framework, {len(loaded.focus_areas)} focus areas, "
+            f"{len(loaded.practices())} practices."
+        )
         return
     frame = codebook_io.load_framework(framework) if framework else None
     book = codebook_io.load_codebook(file, frame)
     mapped = sum(1 for c in book.codes if c.practices)
-    console.print(f"{file}: valid codebook, {len(book.codes)} codes "
-                  f"({mapped} mapped to practices).")  # fmt: skip
+    console.print(
+        f"{file}: valid codebook, {len(book.codes)} codes ({mapped} mapped to practices)."
+    )
 
 
 def _kind(file: Path) -> str:
@@ -216,8 +256,12 @@ def show(project: Path, as_json: bool) -> None:
         framework, book = proj.framework(), proj.codebook()
         counts = proj.store.coding_counts()
     if as_json:
-        emit_json({"framework": asdict(framework) if framework else None,
-                   "codebook": asdict(book) if book else None})  # fmt: skip
+        emit_json(
+            {
+                "framework": asdict(framework) if framework else None,
+                "codebook": asdict(book) if book else None,
+            }
+        )
         return
     codes = book.codes if book else ()
     table = Table("focus area / practice / code", "key", "codings", "definition")
@@ -226,22 +270,33 @@ def show(project: Path, as_json: bool) -> None:
         for practice in area.practices:
             table.add_row(f"  {escape(practice.name)} [dim]({practice.status})[/]", "", "", "")
             for code in (c for c in codes if practice.id in c.practices):
-                table.add_row(f"    [{code.colour or 'white'}]■[/] {escape(code.name)}", code.key or "",
-                              str(counts.get(code.id, 0)), escape(code.definition[:70]))  # fmt: skip
+                table.add_row(
+                    f"    [{code.colour or 'white'}]■[/] {escape(code.name)}",
+                    code.key or "",
+                    str(counts.get(code.id, 0)),
+                    escape(code.definition[:70]),
+                )
     unmapped = [c for c in codes if not c.practices]
     if unmapped:
         table.add_row("[bold]Not mapped to a practice[/]", "", "", "")
         for code in unmapped:
-            table.add_row(f"    {escape(code.name)}", code.key or "", str(counts.get(code.id, 0)),
-                          escape(code.definition[:70]))  # fmt: skip
+            table.add_row(
+                f"    {escape(code.name)}",
+                code.key or "",
+                str(counts.get(code.id, 0)),
+                escape(code.definition[:70]),
+            )
     console.print(table)
 
 
 @codebook.command(name="load")
 @PROJECT
 @click.argument("file", type=click.Path(path_type=Path, exists=True, dir_okay=False))
-@click.option("--framework", type=click.Path(path_type=Path, exists=True, dir_okay=False),
-              help="Also load (or update) the framework from this file.")
+@click.option(
+    "--framework",
+    type=click.Path(path_type=Path, exists=True, dir_okay=False),
+    help="Also load (or update) the framework from this file.",
+)
 def load_codebook(project: Path, file: Path, framework: Path | None) -> None:
     """Load or update a project's codebook (codes are matched by id; none is deleted).
 
@@ -288,14 +343,24 @@ def documents(project: Path, text: str | None, as_json: bool, **filters: str | N
     if as_json:
         emit_json([asdict(d) for d in found])
         return
-    table = Table("document", "country", "school", "group", "role", "method", "lang",
-                  "segments", "coded")  # fmt: skip
+    table = Table(
+        "document", "country", "school", "group", "role", "method", "lang", "segments", "coded"
+    )
     for d in found:
         m = d.meta
         country = m.country + (f" ({m.territory})" if m.territory else "")
         share = f"{d.coded_segments / d.segment_count:.0%}" if d.segment_count else "-"
-        table.add_row(escape(d.name), country, m.school_id, m.school_group, m.respondent_role or "",
-                      m.method or "", m.language, str(d.segment_count), share)  # fmt: skip
+        table.add_row(
+            escape(d.name),
+            country,
+            m.school_id,
+            m.school_group,
+            m.respondent_role or "",
+            m.method or "",
+            m.language,
+            str(d.segment_count),
+            share,
+        )
     console.print(table)
     console.print(f"{len(found)} document(s).")
 
@@ -314,16 +379,23 @@ def show_document(project: Path, document: str, as_json: bool) -> None:
     with opened(project) as proj:
         view = proj.document(document)
     if as_json:
-        emit_json({"info": asdict(view.info), "text": view.text,
-                   "turns": [asdict(t) for t in view.turns],
-                   "segments": [asdict(s) for s in view.segments],
-                   "annotations": [asdict(a) for a in view.annotations],
-                   "codings": list(view.codings)})  # fmt: skip
+        emit_json(
+            {
+                "info": asdict(view.info),
+                "text": view.text,
+                "turns": [asdict(t) for t in view.turns],
+                "segments": [asdict(s) for s in view.segments],
+                "annotations": [asdict(a) for a in view.annotations],
+                "codings": list(view.codings),
+            }
+        )
         return
     m = view.info.meta
-    console.print(f"[bold]{escape(view.info.name)}[/]  {m.country} {m.territory or ''} · {m.school_id} · "
-                  f"{m.school_group} · {m.respondent_role or '-'} · {m.method or '-'} · "
-                  f"{m.language} · {m.date or ''}")  # fmt: skip
+    console.print(
+        f"[bold]{escape(view.info.name)}[/]  {m.country} {m.territory or ''} · {m.school_id} · "
+        f"{m.school_group} · {m.respondent_role or '-'} · {m.method or '-'} · "
+        f"{m.language} · {m.date or ''}"
+    )
     table = Table("#", "time", "speaker", "segment", box=None)
     for s in view.segments:
         time = _clock(s.time_start) if s.time_start is not None else ""
@@ -350,23 +422,36 @@ def status(project: Path, as_json: bool) -> None:
     with opened(project) as proj:
         state = proj.status()
     if as_json:
-        emit_json({"totals": state.totals, "coders": state.coders,
-                   "framework": state.framework, "codebook": state.codebook,
-                   "breakdowns": {k: [asdict(b) | {"coded_share": b.coded_share} for b in v]
-                                  for k, v in state.breakdowns.items()}})  # fmt: skip
+        emit_json(
+            {
+                "totals": state.totals,
+                "coders": state.coders,
+                "framework": state.framework,
+                "codebook": state.codebook,
+                "breakdowns": {
+                    k: [asdict(b) | {"coded_share": b.coded_share} for b in v]
+                    for k, v in state.breakdowns.items()
+                },
+            }
+        )
         return
     t = state.totals
-    console.print(f"[bold]{escape(str(project))}[/]: {t['documents']} documents from {t['schools']} schools, "
-                  f"{t['segments']} segments, {t['characters']} characters; {t['codes']} codes, "
-                  f"{t['codings']} codings by {t['coders']} coder(s).")  # fmt: skip
-    console.print(escape(f"Framework: {state.framework or 'none'}. Codebook: {state.codebook or 'none'}."))
+    console.print(
+        f"[bold]{escape(str(project))}[/]: {t['documents']} documents from {t['schools']} schools, "
+        f"{t['segments']} segments, {t['characters']} characters; {t['codes']} codes, "
+        f"{t['codings']} codings by {t['coders']} coder(s)."
+    )
+    console.print(
+        escape(f"Framework: {state.framework or 'none'}. Codebook: {state.codebook or 'none'}.")
+    )
     if t["detached_codings"]:
         console.print(f"[red]{t['detached_codings']} coding(s) detached from changed text.[/]")
     for column, rows in state.breakdowns.items():
         table = Table(column.replace("_", " "), "documents", "segments", "coded", box=None)
         for row in rows:
-            table.add_row(row.value or "-", str(row.documents), str(row.segments),
-                          f"{row.coded_share:.0%}")  # fmt: skip
+            table.add_row(
+                row.value or "-", str(row.documents), str(row.segments), f"{row.coded_share:.0%}"
+            )
         console.print(table)
 
 
@@ -438,20 +523,24 @@ def codings() -> None:
 
     \b
     Example:
-      brightspots codings load study.bsp corpora/sample/reference-codings.csv
+      brightspots codings load study.bsp corpora/sample/codings/*.csv
     """
 
 
 @codings.command(name="load")
 @PROJECT
-@click.argument("file", type=click.Path(path_type=Path, exists=True, dir_okay=False))
-def codings_load(project: Path, file: Path) -> None:
+@click.argument(
+    "files", nargs=-1, required=True, type=click.Path(path_type=Path, exists=True, dir_okay=False)
+)
+def codings_load(project: Path, files: tuple[Path, ...]) -> None:
     """Load codings from CSV: document, coder, code, and quote (or start, end).
+
+    All files are checked first; one bad row loads nothing. Rows already present are skipped.
 
     \b
     Example:
-      brightspots codings load study.bsp corpora/sample/reference-codings.csv
+      brightspots codings load study.bsp corpora/sample/codings/*.csv
     """
     with opened(project) as proj:
-        added, present = proj.load_codings(file)
+        added, present = proj.load_codings(list(files))
     console.print(f"Codings: {added} added, {present} already present.")

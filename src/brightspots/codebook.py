@@ -36,7 +36,7 @@ def _located(node: yaml.Node) -> Node:
         return Node({k.value: _located(v) for k, v in node.value}, line)
     if isinstance(node, yaml.SequenceNode):
         return Node([_located(v) for v in node.value], line)
-    return Node(yaml.SafeLoader(".").construct_object(node), line)  # type: ignore[no-untyped-call]
+    return Node(yaml.SafeLoader(".").construct_object(node), line)
 
 
 def _parse(path: Path) -> Node:
@@ -82,8 +82,9 @@ class _Problems:
         raise error
 
 
-def _text(item: Mapping[str, Node], key: str, problems: _Problems, line: int,
-          required: bool = False) -> str:  # fmt: skip
+def _text(
+    item: Mapping[str, Node], key: str, problems: _Problems, line: int, required: bool = False
+) -> str:
     node = item.get(key)
     if node is None or node.value is None:
         if required:
@@ -108,8 +109,11 @@ def _check_kind(root: Node, expected: str, path: Path) -> None:
 
 def _check_id(value: str, line: int, what: str, seen: dict[str, int], problems: _Problems) -> None:
     if not ID_PATTERN.match(value):
-        problems.add(line, f"{what} id {value!r} must be lowercase letters, digits, '-', '_' "
-                           "or '.', starting with a letter or digit")  # fmt: skip
+        problems.add(
+            line,
+            f"{what} id {value!r} must be lowercase letters, digits, '-', '_' "
+            "or '.', starting with a letter or digit",
+        )
     elif value in seen:
         problems.add(line, f"duplicate {what} id {value!r} (first on line {seen[value]})")
     else:
@@ -119,8 +123,9 @@ def _check_id(value: str, line: int, what: str, seen: dict[str, int], problems: 
 def _entries(root: Node, key: str, path: Path) -> list[Node]:
     node = root.value.get(key)
     if node is None or not isinstance(node.value, list) or not node.value:
-        raise CodebookError(f"`{key}:` must be a non-empty list", path,
-                            root.line if node is None else node.line)  # fmt: skip
+        raise CodebookError(
+            f"`{key}:` must be a non-empty list", path, root.line if node is None else node.line
+        )
     for entry in node.value:
         if not isinstance(entry.value, dict):
             raise CodebookError(f"each entry of `{key}` must be a mapping", path, entry.line)
@@ -152,18 +157,27 @@ def load_framework(path: Path) -> Framework:
             _check_id(practice_id, p_entry.line, "practice", seen, problems)
             status = _text(p, "status", problems, p_entry.line) or "provisional"
             if status not in PRACTICE_STATUSES:
-                problems.add(p.get("status", p_entry).line,
-                             f"status {status!r} is not one of {', '.join(PRACTICE_STATUSES)}")  # fmt: skip
-            practices.append(Practice(
-                id=practice_id, focus_area=area_id, status=status,
-                name=_text(p, "name", problems, p_entry.line, required=True),
-                description=_text(p, "description", problems, p_entry.line),
-            ))  # fmt: skip
-        areas.append(FocusArea(
-            id=area_id, name=_text(item, "name", problems, entry.line, required=True),
-            description=_text(item, "description", problems, entry.line),
-            practices=tuple(practices),
-        ))  # fmt: skip
+                problems.add(
+                    p.get("status", p_entry).line,
+                    f"status {status!r} is not one of {', '.join(PRACTICE_STATUSES)}",
+                )
+            practices.append(
+                Practice(
+                    id=practice_id,
+                    focus_area=area_id,
+                    status=status,
+                    name=_text(p, "name", problems, p_entry.line, required=True),
+                    description=_text(p, "description", problems, p_entry.line),
+                )
+            )
+        areas.append(
+            FocusArea(
+                id=area_id,
+                name=_text(item, "name", problems, entry.line, required=True),
+                description=_text(item, "description", problems, entry.line),
+                practices=tuple(practices),
+            )
+        )
     head = root.value
     framework = Framework(
         id=_text(head, "id", problems, root.line, required=True),
@@ -187,6 +201,7 @@ def load_codebook(path: Path, framework: Framework | None = None) -> Codebook:
     codes: list[Code] = []
     lines: dict[str, Node] = {}
     known_practices = {p.id for p in framework.practices()} if framework else None
+    framework_id = framework.id if framework else ""
     for entry in _entries(root, "codes", path):
         item = entry.value
         code_id = _text(item, "id", problems, entry.line, required=True)
@@ -194,8 +209,9 @@ def load_codebook(path: Path, framework: Framework | None = None) -> Codebook:
         lines[code_id] = entry
         name = _text(item, "name", problems, entry.line, required=True)
         if name and name.casefold() in names:
-            problems.add(entry.line, f"duplicate code name {name!r} "
-                                     f"(first on line {names[name.casefold()]})")  # fmt: skip
+            problems.add(
+                entry.line, f"duplicate code name {name!r} (first on line {names[name.casefold()]})"
+            )
         names.setdefault(name.casefold(), entry.line)
         colour = _text(item, "colour", problems, entry.line) or None
         if colour and not COLOUR_PATTERN.match(colour):
@@ -205,24 +221,34 @@ def load_codebook(path: Path, framework: Framework | None = None) -> Codebook:
             if len(key) != 1 or not key.isalnum():
                 problems.add(item["key"].line, f"shortcut key {key!r} must be one letter or digit")
             elif key in keys:
-                problems.add(item["key"].line, f"shortcut key {key!r} is already used "
-                                               f"(line {keys[key]})")  # fmt: skip
+                problems.add(
+                    item["key"].line, f"shortcut key {key!r} is already used (line {keys[key]})"
+                )
             keys.setdefault(key, item["key"].line)
         examples = _string_list(item, "examples", problems, entry.line)
         practices = _string_list(item, "practices", problems, entry.line)
         if known_practices is not None:
             for practice in practices:
                 if practice not in known_practices:
-                    problems.add(item["practices"].line,
-                                 f"code {code_id!r} maps to practice {practice!r}, which the "
-                                 f"framework {framework.id!r} does not have")  # type: ignore[union-attr]  # fmt: skip
-        codes.append(Code(
-            id=code_id, name=name, parent=_text(item, "parent", problems, entry.line) or None,
-            definition=_text(item, "definition", problems, entry.line),
-            inclusion=_text(item, "inclusion", problems, entry.line),
-            exclusion=_text(item, "exclusion", problems, entry.line),
-            examples=tuple(examples), colour=colour, key=key, practices=tuple(practices),
-        ))  # fmt: skip
+                    problems.add(
+                        item["practices"].line,
+                        f"code {code_id!r} maps to practice {practice!r}, which the "
+                        f"framework {framework_id!r} does not have",
+                    )
+        codes.append(
+            Code(
+                id=code_id,
+                name=name,
+                parent=_text(item, "parent", problems, entry.line) or None,
+                definition=_text(item, "definition", problems, entry.line),
+                inclusion=_text(item, "inclusion", problems, entry.line),
+                exclusion=_text(item, "exclusion", problems, entry.line),
+                examples=tuple(examples),
+                colour=colour,
+                key=key,
+                practices=tuple(practices),
+            )
+        )
     _check_parents(codes, lines, problems)
     head = root.value
     codebook = Codebook(
@@ -233,8 +259,11 @@ def load_codebook(path: Path, framework: Framework | None = None) -> Codebook:
         codes=tuple(codes),
     )
     if framework is not None and codebook.framework not in (None, framework.id):
-        problems.add(head["framework"].line, f"the codebook is for framework "
-                     f"{codebook.framework!r} but the project uses {framework.id!r}")  # fmt: skip
+        problems.add(
+            head["framework"].line,
+            f"the codebook is for framework "
+            f"{codebook.framework!r} but the project uses {framework.id!r}",
+        )
     problems.raise_if_any()
     return codebook
 

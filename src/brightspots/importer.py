@@ -62,10 +62,13 @@ def collect_files(paths: Sequence[Path], metadata: Path | None) -> list[tuple[Pa
         if given.is_dir():
             for path in sorted(given.rglob("*")):
                 relative = path.relative_to(given)
-                if (path.is_file() and path.suffix.lower() in SUPPORTED_SUFFIXES
-                        and not any(p.startswith((".", "_")) for p in relative.parts)
-                        and path.resolve() != sheet
-                        and not path.name.casefold().startswith("metadata")):  # fmt: skip
+                if (
+                    path.is_file()
+                    and path.suffix.lower() in SUPPORTED_SUFFIXES
+                    and not any(p.startswith((".", "_")) for p in relative.parts)
+                    and path.resolve() != sheet
+                    and not path.name.casefold().startswith("metadata")
+                ):
                     found.append((path, relative.as_posix()))
         elif given.is_file():
             base = sheet.parent if sheet else given.resolve().parent
@@ -77,8 +80,10 @@ def collect_files(paths: Sequence[Path], metadata: Path | None) -> list[tuple[Pa
         else:
             raise ReaderError("no such file or folder", given)
     if not found:
-        raise ReaderError("no transcripts found (brightspots reads "
-                          + ", ".join(SUPPORTED_SUFFIXES) + ")", paths[0] if paths else None)  # fmt: skip
+        raise ReaderError(
+            "no transcripts found (brightspots reads " + ", ".join(SUPPORTED_SUFFIXES) + ")",
+            paths[0] if paths else None,
+        )
     return found
 
 
@@ -108,18 +113,38 @@ def plan_file(
             layers.append(({"method": "survey"}, Origin(None)))
         if row:
             layers.append(row)
-        layers += [(transcript.attributes, Origin(path)), (transcript.front_matter, Origin(path, 1))]
+        layers += [
+            (transcript.attributes, Origin(path)),
+            (transcript.front_matter, Origin(path, 1)),
+        ]
         resolved = resolve(layers, roles, str(path))
-        documents.append(_build(transcript, name, path, source.format, source_hash, resolved.meta,
-                                role_resolver(aliases, resolved.speakers,
-                                              resolved.meta.respondent_role),
-                                segmenter, report))  # fmt: skip
+        documents.append(
+            _build(
+                transcript,
+                name,
+                path,
+                source.format,
+                source_hash,
+                resolved.meta,
+                role_resolver(aliases, resolved.speakers, resolved.meta.respondent_role),
+                segmenter,
+                report,
+            )
+        )
     return documents
 
 
-def _build(transcript: Transcript, name: str, path: Path, format: str, source_hash: str,
-           meta: DocumentMeta, role_of: Callable[[str | None], str | None],
-           segmenter: Segmenter, report: ImportReport) -> Document:  # fmt: skip
+def _build(
+    transcript: Transcript,
+    name: str,
+    path: Path,
+    format: str,
+    source_hash: str,
+    meta: DocumentMeta,
+    role_of: Callable[[str | None], str | None],
+    segmenter: Segmenter,
+    report: ImportReport,
+) -> Document:
     observing = (meta.method or "").endswith("observation")
 
     def role(label: str | None) -> str | None:
@@ -136,10 +161,17 @@ def _build(transcript: Transcript, name: str, path: Path, format: str, source_ha
         raise ReaderError("no sentences to code were found in this file", path)
     full_name = f"{name}#{transcript.part}" if transcript.part else name
     return Document(
-        name=full_name, text=text, format=format, meta=meta, turns=turns,
-        annotations=annotations, segments=segments, source_path=str(path),
-        source_hash=source_hash, text_hash=hashlib.sha256(text.encode()).hexdigest(),
-    )  # fmt: skip
+        name=full_name,
+        text=text,
+        format=format,
+        meta=meta,
+        turns=turns,
+        annotations=annotations,
+        segments=segments,
+        source_path=str(path),
+        source_hash=source_hash,
+        text_hash=hashlib.sha256(text.encode()).hexdigest(),
+    )
 
 
 def import_files(
@@ -166,18 +198,25 @@ def import_files(
     if progress is not None:
         progress(len(files), len(files), "")
     if report.skipped and not options.skip_bad:
-        raise BatchError(report.skipped, "Fix these files, or import with --skip-bad to "
-                         "import the others.")  # fmt: skip
+        raise BatchError(
+            report.skipped, "Fix these files, or import with --skip-bad to import the others."
+        )
     if sheet is not None:
         report.unused_metadata_rows = sheet.unused() if len(files) > 1 else []
     with store.transaction():
         for document in planned:
             _write(store, document, report)
-        store.add_event("import", {
-            "added": report.added, "updated": report.updated,
-            "metadata_updated": report.metadata_updated,
-            "skipped": [e.message for e in report.skipped],
-        })  # fmt: skip
+        if not (report.added or report.updated or report.metadata_updated):
+            return report  # nothing changed, so not even the audit trail does
+        store.add_event(
+            "import",
+            {
+                "added": report.added,
+                "updated": report.updated,
+                "metadata_updated": report.metadata_updated,
+                "skipped": [e.message for e in report.skipped],
+            },
+        )
     return report
 
 

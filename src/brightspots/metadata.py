@@ -26,11 +26,24 @@ from brightspots.vocabulary import (
 )
 
 FILE_COLUMNS = ("file", "filename", "file_name", "path", "document")
-STANDARD = ("country", "territory", "school_id", "school_group", "respondent_role", "method",
-            "language", "date", "speakers")  # fmt: skip
+STANDARD = (
+    "country",
+    "territory",
+    "school_id",
+    "school_group",
+    "respondent_role",
+    "method",
+    "language",
+    "date",
+    "speakers",
+)
 _DATE = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
-_GROUP_SYNONYMS = {"positive deviant": "pd", "positive_deviant": "pd", "positive-deviant": "pd",
-                   "control": "comparison"}  # fmt: skip
+_GROUP_SYNONYMS = {
+    "positive deviant": "pd",
+    "positive_deviant": "pd",
+    "positive-deviant": "pd",
+    "control": "comparison",
+}
 
 
 @dataclass(frozen=True)
@@ -58,8 +71,9 @@ class MetadataSheet:
         if file_column is None:
             raise MetadataError(
                 "the sheet needs a column naming each file: one of " + ", ".join(FILE_COLUMNS),
-                path, 1,
-            )  # fmt: skip
+                path,
+                1,
+            )
         self.rows: dict[str, tuple[dict[str, str], int]] = {}
         by_name: dict[str, list[str]] = {}
         for row in rows:
@@ -67,8 +81,9 @@ class MetadataSheet:
             if not key:
                 raise MetadataError(f"the {file_column!r} cell is empty", path, row.line)
             if key in self.rows:
-                raise MetadataError(f"{key!r} is described twice (also row "
-                                    f"{self.rows[key][1]})", path, row.line)  # fmt: skip
+                raise MetadataError(
+                    f"{key!r} is described twice (also row {self.rows[key][1]})", path, row.line
+                )
             values = {k.casefold(): v for k, v in row.values.items() if k != file_column}
             self.rows[key] = (values, row.line)
             by_name.setdefault(PurePosixPath(key).name, []).append(key)
@@ -134,8 +149,11 @@ def resolve(
     if "language" in merged:
         found = language_code(merged["language"][0])
         if found is None:
-            raise fail("language", f"unknown language {merged['language'][0]!r}: use an "
-                       "ISO 639-1 code such as en, fr, pt, es (or xx for other)")  # fmt: skip
+            raise fail(
+                "language",
+                f"unknown language {merged['language'][0]!r}: use an "
+                "ISO 639-1 code such as en, fr, pt, es (or xx for other)",
+            )
         language = found
     date = get("date")
     if date is not None and not _DATE.match(date):
@@ -143,10 +161,16 @@ def resolve(
     speakers = _speakers(get("speakers"), roles, lambda m: fail("speakers", m))
     attributes = {k: v for k, (v, _) in merged.items() if k not in STANDARD}
     meta = DocumentMeta(
-        country=country, territory=get("territory"), school_id=merged["school_id"][0],
-        school_group=group, respondent_role=role, method=method, language=language,
-        date=date, attributes=attributes,
-    )  # fmt: skip
+        country=country,
+        territory=get("territory"),
+        school_id=merged["school_id"][0],
+        school_group=group,
+        respondent_role=role,
+        method=method,
+        language=language,
+        date=date,
+        attributes=attributes,
+    )
     return Resolved(meta, speakers)
 
 
@@ -156,8 +180,9 @@ def _word(value: str | None) -> str | None:
     return re.sub(r"[\s-]+", "_", value.strip().casefold())
 
 
-def _check(value: str, valid: Collection[str], field: str,
-           fail: Callable[[str, str], MetadataError]) -> None:  # fmt: skip
+def _check(
+    value: str, valid: Collection[str], field: str, fail: Callable[[str, str], MetadataError]
+) -> None:
     if value not in valid:
         raise fail(field, f"unknown {field} {value!r}; valid values: {', '.join(valid)}")
 
@@ -168,13 +193,17 @@ def _country(value: str, fail: Callable[[str, str], MetadataError]) -> str:
         return code
     close = difflib.get_close_matches(value.casefold(), list(country_codes()), n=3, cutoff=0.6)
     hint = ", ".join(f"{country_codes()[c]} ({c})" for c in close)
-    raise fail("country", f"unknown country {value!r}; valid values are ISO 3166-1 codes "
-               f"(such as ET, TD, BF, BR, MZ, TZ) or English country names"
-               + (f"; did you mean {hint}?" if hint else ""))  # fmt: skip
+    raise fail(
+        "country",
+        f"unknown country {value!r}; valid values are ISO 3166-1 codes "
+        f"(such as ET, TD, BF, BR, MZ, TZ) or English country names"
+        + (f"; did you mean {hint}?" if hint else ""),
+    )
 
 
-def _speakers(value: str | None, roles: Collection[str],
-              fail: Callable[[str], MetadataError]) -> dict[str, str]:  # fmt: skip
+def _speakers(
+    value: str | None, roles: Collection[str], fail: Callable[[str], MetadataError]
+) -> dict[str, str]:
     """`SPEAKER_00=interviewer; SPEAKER_01=head_teacher` -> {label key: role}."""
     if not value:
         return {}
@@ -185,11 +214,15 @@ def _speakers(value: str | None, roles: Collection[str],
         label, sep, role = part.partition("=")
         role = _word(role) or ""
         if not sep or not label.strip():
-            raise fail(f"speakers must look like `SPEAKER_00=interviewer; SPEAKER_01=teacher`, "
-                       f"not {part.strip()!r}")  # fmt: skip
+            raise fail(
+                f"speakers must look like `SPEAKER_00=interviewer; SPEAKER_01=teacher`, "
+                f"not {part.strip()!r}"
+            )
         if role not in roles and role != RESPONDENT:
-            raise fail(f"unknown role {role!r} for speaker {label.strip()!r}; valid values: "
-                       + ", ".join(roles))  # fmt: skip
+            raise fail(
+                f"unknown role {role!r} for speaker {label.strip()!r}; valid values: "
+                + ", ".join(roles)
+            )
         mapping[speaker_key(label)] = role
     return mapping
 

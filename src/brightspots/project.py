@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
 from brightspots import codebook as codebook_io
 from brightspots.config import DEFAULT_CODEBOOK, DEFAULT_FRAMEWORK, shipped_codebook_dir
@@ -99,8 +100,9 @@ class Project:
                 store.save_framework(loaded_framework)
             if loaded_codebook is not None:
                 store.save_codebook(loaded_codebook)
-            store.add_event("create", {"framework": str(framework or ""),
-                                       "codebook": str(codebook or "")})  # fmt: skip
+            store.add_event(
+                "create", {"framework": str(framework or ""), "codebook": str(codebook or "")}
+            )
         return project
 
     @classmethod
@@ -113,8 +115,12 @@ class Project:
     def __enter__(self) -> Project:
         return self
 
-    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
-                 trace: TracebackType | None) -> None:  # fmt: skip
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
         self.close()
 
     @property
@@ -132,8 +138,9 @@ class Project:
         progress: Progress | None = None,
         cancelled: Cancelled | None = None,
     ) -> ImportReport:
-        return import_files(self.store, paths, self.segmenter, options or ImportOptions(),
-                            progress, cancelled)  # fmt: skip
+        return import_files(
+            self.store, paths, self.segmenter, options or ImportOptions(), progress, cancelled
+        )
 
     # --- documents ------------------------------------------------------------------
 
@@ -142,22 +149,26 @@ class Project:
     ) -> list[DocumentInfo]:
         for key in filters or {}:
             if key not in DOCUMENT_FILTERS:
-                raise InputError(f"cannot filter by {key!r}; use one of "
-                                 + ", ".join(DOCUMENT_FILTERS))  # fmt: skip
+                raise InputError(
+                    f"cannot filter by {key!r}; use one of " + ", ".join(DOCUMENT_FILTERS)
+                )
         return self.store.list_documents(filters, text)
 
     def document(self, key: str) -> DocumentView:
         try:
             num, info, text = self.store.get_document(key)
         except KeyError:
-            raise NotFoundError(f"no document named {key!r} in this project "
-                                "(`brightspots documents` lists them)") from None  # fmt: skip
+            raise NotFoundError(
+                f"no document named {key!r} in this project (`brightspots documents` lists them)"
+            ) from None
         return DocumentView(
-            info=info, text=text, turns=tuple(self.store.list_turns(num)),
+            info=info,
+            text=text,
+            turns=tuple(self.store.list_turns(num)),
             segments=tuple(self.store.list_segments(num, text)),
             annotations=tuple(self.store.list_annotations(num)),
             codings=tuple(self.store.codings_of_document(num)),
-        )  # fmt: skip
+        )
 
     def search(self, query: str, limit: int = 50) -> list[tuple[str, int, int, str]]:
         return self.store.search_segments(query, limit)
@@ -170,12 +181,14 @@ class Project:
         framework = self.store.load_framework()
         codebook = self.store.load_codebook()
         return Status(
-            totals=self.store.totals(), breakdowns=breakdowns,
+            totals=self.store.totals(),
+            breakdowns=breakdowns,
             coders=tuple(self.store.list_coders()),
             framework=f"{framework.name} ({framework.version})" if framework else None,
             codebook=f"{codebook.name} ({codebook.version}, {len(codebook.codes)} codes)"
-            if codebook and codebook.codes else None,
-        )  # fmt: skip
+            if codebook and codebook.codes
+            else None,
+        )
 
     # --- codebook and framework ---------------------------------------------------------
 
@@ -194,8 +207,9 @@ class Project:
             if new_framework is not None:
                 self.store.save_framework(new_framework)
             counts = self.store.save_codebook(loaded)
-            self.store.add_event("codebook.load", {"codebook": str(codebook),
-                                                   "framework": str(framework or "")})  # fmt: skip
+            self.store.add_event(
+                "codebook.load", {"codebook": str(codebook), "framework": str(framework or "")}
+            )
         return counts
 
     # --- speakers ---------------------------------------------------------------------
@@ -210,8 +224,10 @@ class Project:
             raise InputError(f"{label!r} has no letters to match a speaker label on")
         role = role.strip().casefold().replace(" ", "_")
         if role not in (*self.store.roles(), RESPONDENT):
-            raise InputError(f"unknown role {role!r}; valid values: "
-                             + ", ".join([*self.store.roles(), RESPONDENT]))  # fmt: skip
+            raise InputError(
+                f"unknown role {role!r}; valid values: "
+                + ", ".join([*self.store.roles(), RESPONDENT])
+            )
         with self.store.transaction():
             self.store.set_alias(key, role)
             self.store.add_event("alias.set", {"label": key, "role": role})
@@ -219,47 +235,74 @@ class Project:
 
     # --- codings ----------------------------------------------------------------------
 
-    def load_codings(self, path: Path) -> tuple[int, int]:
-        """Load codings from a CSV (document, coder, code, and either `quote` — the exact
-        passage, with optional `occurrence` — or `start`/`end`). All or nothing."""
-        text = decode(read_bytes(path), path)
-        reader = csv.DictReader(io.StringIO(text, newline=""))
-        needed = {"document", "coder", "code"}
-        columns = set(reader.fieldnames or [])
-        if not needed <= columns or not ({"quote"} <= columns or {"start", "end"} <= columns):
-            raise InputError("the codings sheet needs columns document, coder, code and "
-                             "either quote or start and end", path, 1)  # fmt: skip
+    def load_codings(self, paths: Sequence[Path]) -> tuple[int, int]:
+        """Load codings from CSV sheets (document, coder, code, and either `quote` — the
+        exact passage, with optional `occurrence` — or `start`/`end`). All files or none;
+        returns (added, already present)."""
         codes = self.store.code_numbers()
         documents: dict[str, tuple[int, str]] = {}
-        rows = []
-        for row in reader:
-            line = reader.line_num
-            name = row["document"].strip()
-            if name not in documents:
-                try:
-                    num, _, body = self.store.get_document(name)
-                except KeyError:
-                    raise InputError(f"no document named {name!r} in the project", path,
-                                     line) from None  # fmt: skip
-                documents[name] = (num, body)
-            num, body = documents[name]
-            code = row["code"].strip()
-            if code not in codes:
-                raise CodebookError(f"unknown code {code!r}; load the codebook that defines it",
-                                    path, line)  # fmt: skip
-            start, end = _span(row, body, path, line)
-            coder = row["coder"].strip()
-            if not coder:
-                raise InputError("the coder is empty", path, line)
-            rows.append({"doc": num, "start": start, "end": end, "code": codes[code],
-                         "coder": coder, "snippet": body[start:end], "origin": "import"})  # fmt: skip
+        rows: list[dict[str, Any]] = []
+        for path in paths:
+            rows += self._read_codings(path, codes, documents)
         with self.store.transaction():
             coders = {name: self.store.ensure_coder(name) for name in {r["coder"] for r in rows}}
             for row in rows:
                 row["coder"] = coders[row["coder"]]
             counts = self.store.add_codings(rows)
-            self.store.add_event("codings.load", {"file": str(path), "added": counts[0]})
+            self.store.add_event(
+                "codings.load", {"files": [str(p) for p in paths], "added": counts[0]}
+            )
         return counts
+
+    def _read_codings(
+        self, path: Path, codes: Mapping[str, int], documents: dict[str, tuple[int, str]]
+    ) -> list[dict[str, Any]]:
+        text = decode(read_bytes(path), path)
+        reader = csv.DictReader(io.StringIO(text, newline=""))
+        columns = set(reader.fieldnames or [])
+        if not {"document", "coder", "code"} <= columns or not (
+            "quote" in columns or {"start", "end"} <= columns
+        ):
+            raise InputError(
+                "the codings sheet needs columns document, coder, code and "
+                "either quote or start and end",
+                path,
+                1,
+            )
+        rows = []
+        for row in reader:
+            line = reader.line_num
+            name = (row["document"] or "").strip()
+            if name not in documents:
+                try:
+                    num, _, body = self.store.get_document(name)
+                except KeyError:
+                    raise InputError(
+                        f"no document named {name!r} in the project", path, line
+                    ) from None
+                documents[name] = (num, body)
+            num, body = documents[name]
+            code = (row["code"] or "").strip()
+            if code not in codes:
+                raise CodebookError(
+                    f"unknown code {code!r}; load the codebook that defines it", path, line
+                )
+            start, end = _span(row, body, path, line)
+            coder = (row["coder"] or "").strip()
+            if not coder:
+                raise InputError("the coder is empty", path, line)
+            rows.append(
+                {
+                    "doc": num,
+                    "start": start,
+                    "end": end,
+                    "code": codes[code],
+                    "coder": coder,
+                    "snippet": body[start:end],
+                    "origin": "import",
+                }
+            )
+        return rows
 
 
 def _span(row: Mapping[str, str], body: str, path: Path, line: int) -> tuple[int, int]:
@@ -270,16 +313,21 @@ def _span(row: Mapping[str, str], body: str, path: Path, line: int) -> tuple[int
         for _ in range(occurrence):
             start = body.find(quote, start + 1)
             if start == -1:
-                raise InputError(f"the quote {quote[:60]!r} is not in document "
-                                 f"{row['document']!r} (occurrence {occurrence})", path, line)  # fmt: skip
+                raise InputError(
+                    f"the quote {quote[:60]!r} is not in document "
+                    f"{row['document']!r} (occurrence {occurrence})",
+                    path,
+                    line,
+                )
         return start, start + len(quote)
     try:
         start, end = int(row["start"]), int(row["end"])
     except (TypeError, ValueError):
         raise InputError("start and end must be whole numbers", path, line) from None
     if not 0 <= start < end <= len(body):
-        raise InputError(f"span {start}-{end} is outside the document "
-                         f"({len(body)} characters)", path, line)  # fmt: skip
+        raise InputError(
+            f"span {start}-{end} is outside the document ({len(body)} characters)", path, line
+        )
     return start, end
 
 

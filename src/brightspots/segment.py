@@ -9,6 +9,7 @@ of the speech."""
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any, Protocol
@@ -89,18 +90,25 @@ def _collect(
         bounds = [offset + sentence.start_char for sentence in doc.sents][1:]
         bounds = [_fix_boundary(text, b, notes) for b in bounds]
         edges = [offset, *sorted(set(bounds)), end_of_piece]
-        for start, end in zip(edges, edges[1:], strict=False):
+        for start, end in itertools.pairwise(edges):
             while start < end and text[start].isspace():
                 start += 1
             while end > start and text[end - 1].isspace():
                 end -= 1
             if start == end or not _has_speech(text, start, end, notes):
                 continue
-            segments.append(Segment(
-                index=len(segments), start=start, end=end, turn_index=turn.index,
-                text=text[start:end], speaker=turn.speaker, role=turn.role,
-                time_start=turn.time_start,
-            ))  # fmt: skip
+            segments.append(
+                Segment(
+                    index=len(segments),
+                    start=start,
+                    end=end,
+                    turn_index=turn.index,
+                    text=text[start:end],
+                    speaker=turn.speaker,
+                    role=turn.role,
+                    time_start=turn.time_start,
+                )
+            )
     return tuple(segments)
 
 

@@ -36,8 +36,9 @@ SEGMENT_LANGUAGES = ("en", "fr", "pt", "es")
 DEFAULT_ALIASES: dict[str, str] = {}
 _ALIAS_SOURCE = {
     "interviewer": "interviewer, int, i, q, facilitator, moderator, researcher, enumerator, "
-    "enqueteur, enquetrice, animateur, animatrice, chercheur, chercheuse, "
-    "entrevistador, entrevistadora, e, moderador, moderadora, pesquisador, pesquisadora",
+    "enqueteur, enquetrice, animateur, animatrice, chercheur, chercheuse, facilitateur, "
+    "facilitatrice, moderateur, moderatrice, entrevistador, entrevistadora, e, moderador, "
+    "moderadora, pesquisador, pesquisadora, facilitador, facilitadora, inquiridor, inquiridora",
     RESPONDENT: "r, respondent, interviewee, participant, repondant, repondante, "
     "participante, entrevistado, entrevistada, a",
     "head_teacher": "ht, head teacher, headteacher, head, principal, headmaster, headmistress, "

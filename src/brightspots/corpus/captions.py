@@ -20,7 +20,9 @@ from brightspots.vocabulary import label_key
 _ARROW = re.compile(r"^\s*(?P<start>\S+)\s+-->\s+(?P<end>\S+)(?:\s+.*)?$")
 _VOICE = re.compile(r"<v(?:\.[\w.-]+)?\s+(?P<name>[^>]+)>")
 _TAG = re.compile(r"</?[^>\s]{1,20}(?:\s[^>]*)?>|\{\\[^}]*\}")
-_INLINE_LABEL = re.compile(r"^(?P<label>[^\W\d_][\w.'’()/&\- ]{0,40}?)[ \u00a0\u202f]*:\s+(?P<rest>.+)$", re.S)
+_INLINE_LABEL = re.compile(
+    r"^(?P<label>[^\W\d_][\w.'’()/&\- ]{0,40}?)[ \u00a0\u202f]*:\s+(?P<rest>.+)$", re.S
+)
 
 
 @dataclass
@@ -43,8 +45,9 @@ def read_vtt(text: str, path: Path, known_labels: Collection[str]) -> Transcript
             continue
         timing_at = 0 if "-->" in block[0] else 1
         if timing_at >= len(block) or "-->" not in block[timing_at]:
-            raise ReaderError("expected a cue timing line such as "
-                              "`00:01.000 --> 00:04.000`", path, first_line)  # fmt: skip
+            raise ReaderError(
+                "expected a cue timing line such as `00:01.000 --> 00:04.000`", path, first_line
+            )
         cues.append(_cue(block, timing_at, first_line, path))
     return _transcript(cues, path, known_labels)
 
@@ -55,8 +58,11 @@ def read_srt(text: str, path: Path, known_labels: Collection[str]) -> Transcript
     for block, first_line in _blocks(lines, offset=1):
         timing_at = 1 if block[0].strip().isdigit() else 0
         if timing_at >= len(block) or "-->" not in block[timing_at]:
-            raise ReaderError("expected a cue number and a timing line such as "
-                              "`00:00:01,000 --> 00:00:04,000`", path, first_line)  # fmt: skip
+            raise ReaderError(
+                "expected a cue number and a timing line such as `00:00:01,000 --> 00:00:04,000`",
+                path,
+                first_line,
+            )
         cues.append(_cue(block, timing_at, first_line, path))
     return _transcript(cues, path, known_labels)
 
@@ -84,8 +90,12 @@ def _cue(block: list[str], timing_at: int, first_line: int, path: Path) -> Cue:
     start = parse_timecode(match["start"]) if match else None
     end = parse_timecode(match["end"]) if match else None
     if start is None or end is None:
-        raise ReaderError(f"cannot read the cue timing {block[timing_at].strip()!r} "
-                          "(the file may be truncated or damaged)", path, line)  # fmt: skip
+        raise ReaderError(
+            f"cannot read the cue timing {block[timing_at].strip()!r} "
+            "(the file may be truncated or damaged)",
+            path,
+            line,
+        )
     payload = "\n".join(block[timing_at + 1 :])
     if not payload.strip():
         raise ReaderError("a cue has a timing but no text (the file may be truncated)", path, line)
@@ -98,13 +108,17 @@ def _transcript(cues: list[Cue], path: Path, known_labels: Collection[str]) -> T
     if not cues:
         raise ReaderError("no cues found", path)
     candidates = Counter(
-        m["label"].strip() for cue in cues if cue.voice is None
-        for m in [_INLINE_LABEL.match(cue.text)] if m
-    )  # fmt: skip
+        m["label"].strip()
+        for cue in cues
+        if cue.voice is None
+        for m in [_INLINE_LABEL.match(cue.text)]
+        if m
+    )
     labels = {
         label
         for label, count in candidates.items()
-        if len(label.split()) <= MAX_LABEL_WORDS and (count >= 2 or label_key(label) in known_labels)
+        if len(label.split()) <= MAX_LABEL_WORDS
+        and (count >= 2 or label_key(label) in known_labels)
     }
     turns: list[RawTurn] = []
     speaker: str | None = None

@@ -82,11 +82,18 @@ def lay_out(
         start = position + len(prefix)
         end = start + len(body)
         position = end
-        turns.append(Turn(
-            index=len(turns), start=start, end=end, speaker=speaker,
-            role=role_of(speaker) if raw.kind == "speech" else None, kind=raw.kind,
-            time_start=raw.time_start, time_end=raw.time_end,
-        ))  # fmt: skip
+        turns.append(
+            Turn(
+                index=len(turns),
+                start=start,
+                end=end,
+                speaker=speaker,
+                role=role_of(speaker) if raw.kind == "speech" else None,
+                kind=raw.kind,
+                time_start=raw.time_start,
+                time_end=raw.time_end,
+            )
+        )
         annotations.extend(
             Annotation(start + m.start(), start + m.end(), m.group(0).strip("[]()").strip())
             for m in _ANNOTATION.finditer(body)

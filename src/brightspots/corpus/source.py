@@ -44,8 +44,8 @@ def decode(data: bytes, path: Path, encoding: str | None = None) -> str:
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
         raise ReaderError(
-            "is not UTF-8 text (byte 0x%02x); if it was saved as Windows-1252 or Latin-1, "
-            "re-save it as UTF-8 or import with --encoding cp1252" % data[error.start],
+            f"is not UTF-8 text (byte 0x{data[error.start]:02x}); if it was saved as "
+            "Windows-1252 or Latin-1, re-save it as UTF-8 or import with --encoding cp1252",
             path,
             line,
         ) from None

@@ -15,8 +15,16 @@ from brightspots.vocabulary import label_key
 
 # Survey columns that are metadata rather than questions (see docs in corpora/README.md).
 SURVEY_ID_COLUMNS = ("respondent_id", "respondent", "participant_id", "id")
-SURVEY_META_COLUMNS = ("country", "territory", "school_id", "school_group", "respondent_role",
-                       "method", "language", "date")  # fmt: skip
+SURVEY_META_COLUMNS = (
+    "country",
+    "territory",
+    "school_id",
+    "school_group",
+    "respondent_role",
+    "method",
+    "language",
+    "date",
+)
 SURVEY_RESPONDENT = "Respondent"
 
 
@@ -58,6 +66,8 @@ def read_docx(path: Path, known_labels: Collection[str]) -> Transcript:
     speaker | text tables, in document order."""
     import docx  # python-docx, only here
     from docx.opc.exceptions import PackageNotFoundError
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
 
     try:
         document = docx.Document(str(path))
@@ -69,13 +79,13 @@ def read_docx(path: Path, known_labels: Collection[str]) -> Transcript:
     for child in body.iterchildren():
         tag = child.tag.rsplit("}", 1)[-1]
         if tag == "p":
-            paragraph = docx.text.paragraph.Paragraph(child, document)
+            paragraph = Paragraph(child, document)
             label = _bold_label(paragraph)
             if label:
                 bold_labels.add(label_key(label))
             lines.extend([paragraph.text, ""])
         elif tag == "tbl":
-            table = docx.table.Table(child, document)
+            table = Table(child, document)
             for row in table.rows:
                 cells = [c.text.strip() for c in row.cells]
                 if len(cells) >= 2 and cells[0] and any(cells[1:]):
@@ -111,8 +121,11 @@ def read_survey(path: Path, encoding: str | None = None) -> list[Transcript]:
     lowered = {c.casefold(): c for c in columns}
     id_column = next((lowered[c] for c in SURVEY_ID_COLUMNS if c in lowered), None)
     if id_column is None:
-        raise ReaderError("a survey sheet needs a respondent id column, one of: "
-                          + ", ".join(SURVEY_ID_COLUMNS), path, 1)  # fmt: skip
+        raise ReaderError(
+            "a survey sheet needs a respondent id column, one of: " + ", ".join(SURVEY_ID_COLUMNS),
+            path,
+            1,
+        )
     meta = {lowered[c]: c for c in SURVEY_META_COLUMNS if c in lowered}
     questions = [c for c in columns if c != id_column and c not in meta and not c.startswith("#")]
     if not questions:
@@ -124,8 +137,11 @@ def read_survey(path: Path, encoding: str | None = None) -> list[Transcript]:
         if not respondent:
             raise ReaderError(f"respondent id is empty in column {id_column!r}", path, row.line)
         if respondent in seen:
-            raise ReaderError(f"respondent {respondent!r} appears twice "
-                              f"(also row {seen[respondent]})", path, row.line)  # fmt: skip
+            raise ReaderError(
+                f"respondent {respondent!r} appears twice (also row {seen[respondent]})",
+                path,
+                row.line,
+            )
         seen[respondent] = row.line
         turns: list[RawTurn] = []
         for question in questions:

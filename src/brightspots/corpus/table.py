@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 import zipfile
 from dataclasses import dataclass
@@ -48,7 +49,9 @@ def read_table(path: Path, error: type[InputError], encoding: str | None = None)
     return result
 
 
-def _csv_rows(path: Path, error: type[InputError], encoding: str | None) -> list[tuple[int, list[str]]]:
+def _csv_rows(
+    path: Path, error: type[InputError], encoding: str | None
+) -> list[tuple[int, list[str]]]:
     text = decode(read_bytes(path), path, encoding)
     try:
         dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(text[:4096], ",;\t")
@@ -82,6 +85,6 @@ def _xlsx_rows(path: Path, error: type[InputError]) -> list[tuple[int, list[str]
 def _cell_text(value: object) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    if hasattr(value, "isoformat"):
-        return value.isoformat()[:10]  # dates: YYYY-MM-DD
+    if isinstance(value, datetime.date):
+        return value.isoformat()[:10]  # dates and datetimes: YYYY-MM-DD
     return str(value)

@@ -17,8 +17,12 @@ from brightspots.vocabulary import label_key
 _TIME = r"(?:\d{1,2}:)?\d{1,2}:\d{2}(?:[.,]\d{1,3})?"
 _BRACKETED_TIME = re.compile(rf"[\[(]\s*({_TIME})\s*[\])]")
 _LEADING_TIME = re.compile(rf"^(?:[\[(]\s*({_TIME})\s*[\])]|(\d{{1,2}}:\d{{2}}:\d{{2}}))\s*")
-_LABEL = re.compile(r"^(?P<label>[^\W\d_][\w.'’()/&\- ]{0,40}?)[ \t\u00a0\u202f]*:(?:\s+|$)(?P<rest>.*)$")
-_BOLD_LABEL = re.compile(r"^(?:\*\*|__)(?P<label>[^*_:]{1,40}?)\s*(?::\s*(?:\*\*|__)|(?:\*\*|__)\s*:)\s*")
+_LABEL = re.compile(
+    r"^(?P<label>[^\W\d_][\w.'’()/&\- ]{0,40}?)[ \t\u00a0\u202f]*:(?:\s+|$)(?P<rest>.*)$"
+)
+_BOLD_LABEL = re.compile(
+    r"^(?:\*\*|__)(?P<label>[^*_:]{1,40}?)\s*(?::\s*(?:\*\*|__)|(?:\*\*|__)\s*:)\s*"
+)
 _OTTER_HEAD = re.compile(rf"^(?P<name>\S.{{0,60}}?)(?:\s{{2,}}|\t)(?P<time>{_TIME})\s*$")
 _HEADING = re.compile(r"^#{1,6}\s+")
 _RULE = re.compile(r"^(?:-{3,}|\*{3,}|_{3,})$")
@@ -39,13 +43,17 @@ def split_front_matter(text: str, path: Path) -> tuple[dict[str, object], str, i
             except yaml.YAMLError as error:
                 mark = getattr(error, "problem_mark", None)
                 line_no = mark.line + 2 if mark is not None else 1
-                raise ReaderError(f"front matter is not valid YAML: "
-                                  f"{getattr(error, 'problem', error)}", path, line_no) from None  # fmt: skip
+                raise ReaderError(
+                    f"front matter is not valid YAML: {getattr(error, 'problem', error)}",
+                    path,
+                    line_no,
+                ) from None
             if not isinstance(data, dict):
                 raise ReaderError("front matter must be `key: value` lines", path, 2)
             return {str(k): v for k, v in data.items()}, "\n".join(lines[number + 1 :]), number + 1
-    raise ReaderError("front matter starts with `---` but never ends (add a closing `---`)",
-                      path, 1)  # fmt: skip
+    raise ReaderError(
+        "front matter starts with `---` but never ends (add a closing `---`)", path, 1
+    )
 
 
 def read_text_transcript(
@@ -54,10 +62,7 @@ def read_text_transcript(
     """A .txt/.md transcript: speaker-labelled turns, or label-free notes (observations)."""
     front_matter, body, _ = split_front_matter(text.replace("\r\n", "\n").replace("\r", "\n"), path)
     lines = body.split("\n")
-    if is_otter(lines):
-        turns = _read_otter(lines)
-    else:
-        turns = _read_labelled(lines, known_labels, markdown)
+    turns = _read_otter(lines) if is_otter(lines) else _read_labelled(lines, known_labels, markdown)
     if not any(t.kind == "speech" and t.text.strip() for t in turns):
         raise ReaderError("no transcript text found (only headings or time codes)", path)
     return Transcript(turns=tuple(turns), front_matter=front_matter)
@@ -96,7 +101,7 @@ def _read_otter(lines: list[str]) -> list[RawTurn]:
 def _strip_markdown(line: str) -> str:
     bold = _BOLD_LABEL.match(line)
     if bold:
-        line = f"{bold['label'].strip()}: {line[bold.end():]}"
+        line = f"{bold['label'].strip()}: {line[bold.end() :]}"
     return line.replace("**", "").replace("__", "")
 
 
@@ -131,7 +136,7 @@ def _read_labelled(lines: list[str], known: Collection[str], markdown: bool) -> 
         leading = _LEADING_TIME.match(line)
         if leading:
             time = parse_timecode(leading.group(1) or leading.group(2))
-            line = line[leading.end():]
+            line = line[leading.end() :]
         prepared.append((line, time))
     labels = _accepted_labels([p[0] for p in prepared], known)
     labelled = bool(labels)
@@ -177,7 +182,7 @@ def _read_labelled(lines: list[str], known: Collection[str], markdown: bool) -> 
             if inline:
                 if start is None:
                     start = parse_timecode(inline.group(1) or inline.group(2))
-                rest = rest[inline.end():]
+                rest = rest[inline.end() :]
             pending_time = None
             line = rest
         elif not labelled and not paragraphs[-1]:

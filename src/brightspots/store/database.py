@@ -77,15 +77,15 @@ class Store:
         store = cls(path, cls._connect(path))
         store._migrate()
         with store.transaction():
-            store.db["meta"].insert_all(
+            store.db.table("meta").insert_all(
                 [
                     {"key": "application", "value": APPLICATION},
                     {"key": "project_uid", "value": new_uid()},
                     {"key": "created_at", "value": now()},
                 ]
             )
-            store.db["roles"].insert_all([{"name": r, "builtin": 1} for r in ROLES])
-            store.db["speaker_aliases"].insert_all(
+            store.db.table("roles").insert_all([{"name": r, "builtin": 1} for r in ROLES])
+            store.db.table("speaker_aliases").insert_all(
                 [{"label": k, "role": v, "builtin": 1} for k, v in DEFAULT_ALIASES.items()]
             )
         return store
@@ -226,8 +226,13 @@ class Store:
         ).fetchone()
         if row is None:
             return None
-        return {"num": row[0], "uid": row[1], "source_hash": row[2], "text_hash": row[3],
-                "text": row[4]}  # fmt: skip
+        return {
+            "num": row[0],
+            "uid": row[1],
+            "source_hash": row[2],
+            "text_hash": row[3],
+            "text": row[4],
+        }
 
     def find_document_by_text(self, text_hash: str) -> str | None:
         row = self.db.execute(
@@ -265,21 +270,34 @@ class Store:
     def _document_values(document: Document) -> list[Any]:
         meta = document.meta
         return [
-            document.format, document.source_path, document.source_hash, document.text_hash,
-            document.text, len(document.text), len(document.segments), meta.country,
-            meta.territory, meta.school_id, meta.school_group, meta.respondent_role,
-            meta.method, meta.language, meta.date,
+            document.format,
+            document.source_path,
+            document.source_hash,
+            document.text_hash,
+            document.text,
+            len(document.text),
+            len(document.segments),
+            meta.country,
+            meta.territory,
+            meta.school_id,
+            meta.school_group,
+            meta.respondent_role,
+            meta.method,
+            meta.language,
+            meta.date,
             json.dumps(dict(meta.attributes), ensure_ascii=False, sort_keys=True),
-        ]  # fmt: skip
+        ]
 
     def _insert_parts(self, num: int, document: Document) -> None:
         conn = self.db.conn
         conn.executemany(
             'INSERT INTO turns (doc, idx, start, "end", speaker, role, kind, time_start, '
             "time_end) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [(num, t.index, t.start, t.end, t.speaker, t.role, t.kind, t.time_start, t.time_end)
-             for t in document.turns],
-        )  # fmt: skip
+            [
+                (num, t.index, t.start, t.end, t.speaker, t.role, t.kind, t.time_start, t.time_end)
+                for t in document.turns
+            ],
+        )
         conn.executemany(
             'INSERT INTO annotations (doc, start, "end", label) VALUES (?, ?, ?, ?)',
             [(num, a.start, a.end, a.label) for a in document.annotations],
@@ -316,15 +334,27 @@ class Store:
 
     def document_info(self, row: Sequence[Any]) -> DocumentInfo:
         return DocumentInfo(
-            id=row[0], name=row[1], format=row[2], segment_count=row[3], char_count=row[4],
-            source_hash=row[5], text_hash=row[6], imported_at=row[7],
+            id=row[0],
+            name=row[1],
+            format=row[2],
+            segment_count=row[3],
+            char_count=row[4],
+            source_hash=row[5],
+            text_hash=row[6],
+            imported_at=row[7],
             meta=DocumentMeta(
-                country=row[8], territory=row[9], school_id=row[10], school_group=row[11],
-                respondent_role=row[12], method=row[13], language=row[14], date=row[15],
+                country=row[8],
+                territory=row[9],
+                school_id=row[10],
+                school_group=row[11],
+                respondent_role=row[12],
+                method=row[13],
+                language=row[14],
+                date=row[15],
                 attributes=json.loads(row[16]),
             ),
             coded_segments=row[17],
-        )  # fmt: skip
+        )
 
     _INFO_COLUMNS = (
         "d.uid, d.name, d.format, d.segment_count, d.char_count, d.source_hash, d.text_hash, "
@@ -399,10 +429,18 @@ class Store:
             [num],
         )
         return [
-            Segment(index=i, start=a, end=b, turn_index=t, text=text[a:b], speaker=sp, role=ro,
-                    time_start=ts)
+            Segment(
+                index=i,
+                start=a,
+                end=b,
+                turn_index=t,
+                text=text[a:b],
+                speaker=sp,
+                role=ro,
+                time_start=ts,
+            )
             for i, a, b, t, sp, ro, ts in rows
-        ]  # fmt: skip
+        ]
 
     def search_segments(self, query: str, limit: int = 50) -> list[tuple[str, int, int, str]]:
         """Full-text search: (document name, start, end, segment text), best first."""
@@ -451,7 +489,7 @@ class Store:
         rows = self.db.execute(
             'SELECT c.num, c.uid, c.start, c."end", c.snippet, k.key, p.name, c.origin, c.status '
             "FROM codings c JOIN codes k ON k.num = c.code JOIN coders p ON p.num = c.coder "
-            "WHERE c.doc = ? ORDER BY c.start, c.\"end\"",
+            'WHERE c.doc = ? ORDER BY c.start, c."end"',
             [num],
         )
         keys = ("num", "uid", "start", "end", "snippet", "code", "coder", "origin", "status")
@@ -472,9 +510,18 @@ class Store:
             cursor = self.db.execute(
                 'INSERT OR IGNORE INTO codings (uid, doc, start, "end", code, coder, snippet, '
                 "origin, status, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'ok', ?)",
-                [new_uid(), row["doc"], row["start"], row["end"], row["code"], row["coder"],
-                 row["snippet"], row.get("origin", "manual"), stamp],
-            )  # fmt: skip
+                [
+                    new_uid(),
+                    row["doc"],
+                    row["start"],
+                    row["end"],
+                    row["code"],
+                    row["coder"],
+                    row["snippet"],
+                    row.get("origin", "manual"),
+                    stamp,
+                ],
+            )
             if cursor.rowcount:
                 added += 1
             else:
@@ -488,19 +535,46 @@ class Store:
         existing = {r[0]: r[1] for r in self.db.execute("SELECT key, num FROM framework_items")}
         position = 0
         for area in framework.focus_areas:
-            area_num = self._upsert_item(existing, area.id, "focus_area", None, area.name,
-                                         area.description, "", position)  # fmt: skip
+            area_num = self._upsert_item(
+                existing, area.id, "focus_area", None, area.name, area.description, "", position
+            )
             position += 1
             for practice in area.practices:
-                self._upsert_item(existing, practice.id, "practice", area_num, practice.name,
-                                  practice.description, practice.status, position)  # fmt: skip
+                self._upsert_item(
+                    existing,
+                    practice.id,
+                    "practice",
+                    area_num,
+                    practice.name,
+                    practice.description,
+                    practice.status,
+                    position,
+                )
                 position += 1
-        self.set_meta("framework", json.dumps(
-            {"id": framework.id, "name": framework.name, "version": framework.version,
-             "source": framework.source}, ensure_ascii=False))  # fmt: skip
+        self.set_meta(
+            "framework",
+            json.dumps(
+                {
+                    "id": framework.id,
+                    "name": framework.name,
+                    "version": framework.version,
+                    "source": framework.source,
+                },
+                ensure_ascii=False,
+            ),
+        )
 
-    def _upsert_item(self, existing: dict[str, int], key: str, kind: str, parent: int | None,
-                     name: str, description: str, status: str, position: int) -> int:  # fmt: skip
+    def _upsert_item(
+        self,
+        existing: dict[str, int],
+        key: str,
+        kind: str,
+        parent: int | None,
+        name: str,
+        description: str,
+        status: str,
+        position: int,
+    ) -> int:
         if key in existing:
             self.db.execute(
                 "UPDATE framework_items SET kind = ?, parent = ?, name = ?, description = ?, "
@@ -549,9 +623,16 @@ class Store:
         # Free names first, so two codes may swap names within one load.
         self.db.execute("UPDATE codes SET name = ? || uid", [SWAP])
         for position, code in enumerate(codebook.codes):
-            values = [code.name, code.definition, code.inclusion, code.exclusion,
-                      json.dumps(list(code.examples), ensure_ascii=False), code.colour,
-                      code.key, position]  # fmt: skip
+            values = [
+                code.name,
+                code.definition,
+                code.inclusion,
+                code.exclusion,
+                json.dumps(list(code.examples), ensure_ascii=False),
+                code.colour,
+                code.key,
+                position,
+            ]
             if code.id in existing:
                 nums[code.id] = existing[code.id]
                 self.db.execute(
@@ -578,9 +659,18 @@ class Store:
                 "INSERT INTO code_practices (code, practice) VALUES (?, ?)",
                 [(nums[code.id], practice_nums[p]) for p in code.practices],
             )
-        self.set_meta("codebook", json.dumps(
-            {"id": codebook.id, "name": codebook.name, "version": codebook.version,
-             "framework": codebook.framework}, ensure_ascii=False))  # fmt: skip
+        self.set_meta(
+            "codebook",
+            json.dumps(
+                {
+                    "id": codebook.id,
+                    "name": codebook.name,
+                    "version": codebook.version,
+                    "framework": codebook.framework,
+                },
+                ensure_ascii=False,
+            ),
+        )
         return added, updated
 
     def load_codebook(self) -> Codebook | None:
@@ -600,12 +690,23 @@ class Store:
         if not rows and raw is None:
             return None
         codes = tuple(
-            Code(id=r[1], name=r[2], parent=r[3], definition=r[4], inclusion=r[5],
-                 exclusion=r[6], examples=tuple(json.loads(r[7])), colour=r[8], key=r[9],
-                 practices=tuple(mapping.get(r[0], [])))
+            Code(
+                id=r[1],
+                name=r[2],
+                parent=r[3],
+                definition=r[4],
+                inclusion=r[5],
+                exclusion=r[6],
+                examples=tuple(json.loads(r[7])),
+                colour=r[8],
+                key=r[9],
+                practices=tuple(mapping.get(r[0], [])),
+            )
             for r in rows
-        )  # fmt: skip
-        return Codebook(head["id"], head["name"], head["version"], head["framework"], codes)
+        )
+        return Codebook(
+            str(head["id"]), str(head["name"]), str(head["version"]), head["framework"], codes
+        )
 
     def code_numbers(self) -> dict[str, int]:
         return {r[0]: r[1] for r in self.db.execute("SELECT key, num FROM codes")}
