@@ -34,7 +34,7 @@ demo: install
 	rm -f $(DEMO) $(DEMO)-wal $(DEMO)-shm
 	$(BS) init $(DEMO)
 	$(BS) import $(DEMO) corpora/sample --metadata corpora/sample/metadata.csv
-	$(BS) codings load $(DEMO) corpora/sample/codings/*.csv
+	$(BS) codings load $(DEMO) corpora/sample-codings/*.csv
 	$(BS) status $(DEMO)
 
 lint: install

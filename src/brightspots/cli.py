@@ -523,7 +523,7 @@ def codings() -> None:
 
     \b
     Example:
-      brightspots codings load study.bsp corpora/sample/codings/*.csv
+      brightspots codings load study.bsp corpora/sample-codings/*.csv
     """
 
 
@@ -539,7 +539,7 @@ def codings_load(project: Path, files: tuple[Path, ...]) -> None:
 
     \b
     Example:
-      brightspots codings load study.bsp corpora/sample/codings/*.csv
+      brightspots codings load study.bsp corpora/sample-codings/*.csv
     """
     with opened(project) as proj:
         added, present = proj.load_codings(list(files))

@@ -288,21 +288,20 @@ def _string_list(item: Mapping[str, Node], key: str, problems: _Problems, line: 
 
 def _check_parents(codes: list[Code], lines: dict[str, Node], problems: _Problems) -> None:
     parents = {c.id: c.parent for c in codes}
+    in_reported_cycle: set[str] = set()
     for code in codes:
-        if code.parent is None:
+        if code.parent is None or code.id in in_reported_cycle:
             continue
         line = lines[code.id].value.get("parent", lines[code.id]).line
         if code.parent not in parents:
             problems.add(line, f"code {code.id!r} has unknown parent {code.parent!r}")
             continue
-        # Walk up; meeting the start again is a cycle.
+        # Walk up; meeting the start again is a cycle (reported once, from its first member).
         chain = [code.id]
         current: str | None = code.parent
-        while current is not None and current in parents:
-            if current == code.id:
-                problems.add(line, "parent cycle: " + " -> ".join([*chain, code.id]))
-                break
-            if current in chain:
-                break  # a cycle further up; reported from its own members
+        while current is not None and current in parents and current not in chain:
             chain.append(current)
             current = parents[current]
+        if current == code.id:
+            problems.add(line, "parent cycle: " + " -> ".join([*chain, code.id]))
+            in_reported_cycle.update(chain)

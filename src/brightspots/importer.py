@@ -98,12 +98,7 @@ def plan_file(
 ) -> list[Document]:
     aliases = store.aliases()
     roles = store.roles()
-    try:
-        source = read_source(path, aliases.keys(), options.encoding)
-    except InputError:
-        raise
-    except Exception as error:  # a reader library failed on hostile input: name the file
-        raise ReaderError(f"could not be read ({type(error).__name__}: {error})", path) from error
+    source = read_source(path, aliases.keys(), options.encoding)
     source_hash = hashlib.sha256(source.data).hexdigest()
     row = sheet.lookup(name) if sheet else None
     documents = []

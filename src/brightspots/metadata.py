@@ -65,8 +65,8 @@ class MetadataSheet:
 
     def __init__(self, path: Path, encoding: str | None = None) -> None:
         self.path = path
-        rows = read_table(path, MetadataError, encoding)
-        columns = {c.casefold(): c for c in rows[0].values} if rows else {}
+        names, rows = read_table(path, MetadataError, encoding)
+        columns = {c.casefold(): c for c in names}
         file_column = next((columns[c] for c in FILE_COLUMNS if c in columns), None)
         if file_column is None:
             raise MetadataError(

@@ -174,10 +174,8 @@ class Project:
         return self.store.search_segments(query, limit)
 
     def status(self) -> Status:
-        breakdowns = {
-            column: tuple(Breakdown(*row) for row in self.store.count_documents_by(column))
-            for column in STATUS_GROUPS
-        }
+        documents = self.store.list_documents()
+        breakdowns = {column: _breakdown(documents, column) for column in STATUS_GROUPS}
         framework = self.store.load_framework()
         codebook = self.store.load_codebook()
         return Status(
@@ -303,6 +301,19 @@ class Project:
                 }
             )
         return rows
+
+
+def _breakdown(documents: Sequence[DocumentInfo], column: str) -> tuple[Breakdown, ...]:
+    """Documents, segments and coded segments per value of a metadata column."""
+    sums: dict[str | None, list[int]] = {}
+    for document in documents:
+        value = getattr(document.meta, column)
+        totals = sums.setdefault(value, [0, 0, 0])
+        totals[0] += 1
+        totals[1] += document.segment_count
+        totals[2] += document.coded_segments
+    rows = [Breakdown(value, *totals) for value, totals in sums.items()]
+    return tuple(sorted(rows, key=lambda b: (-b.documents, b.value or "")))
 
 
 def _span(row: Mapping[str, str], body: str, path: Path, line: int) -> tuple[int, int]:

@@ -126,8 +126,12 @@ def _fix_boundary(text: str, boundary: int, notes: Sequence[tuple[int, int]]) ->
 def _has_speech(text: str, start: int, end: int, notes: Sequence[tuple[int, int]]) -> bool:
     """True unless the span holds nothing but annotations and punctuation."""
     position = start
-    for note_start, note_end in notes:
-        if note_end <= position or note_start >= end:
+    # Notes are sorted and never overlap: begin with the last one starting before `start`.
+    index = max(0, bisect.bisect_right(notes, (start, len(text) + 1)) - 1)
+    for note_start, note_end in notes[index:]:
+        if note_start >= end:
+            break
+        if note_end <= position:
             continue
         if _WORDLIKE.search(text, position, max(position, note_start)):
             return True

@@ -11,8 +11,8 @@ from pathlib import Path
 from brightspots.corpus.captions import read_srt, read_vtt
 from brightspots.corpus.source import decode, read_bytes
 from brightspots.corpus.structured import read_docx, read_survey, read_whisper
-from brightspots.corpus.text import is_otter, read_text_transcript
-from brightspots.errors import ReaderError
+from brightspots.corpus.text import read_text_transcript, text_format
+from brightspots.errors import InputError, ReaderError
 from brightspots.models import Transcript
 
 TRANSCRIPT_SUFFIXES = (".txt", ".md", ".docx", ".vtt", ".srt", ".json")
@@ -30,6 +30,17 @@ class Source:
 
 
 def read_source(path: Path, known_labels: Collection[str], encoding: str | None = None) -> Source:
+    """Read one file. Only `InputError`s escape: a parsing library that fails on a damaged
+    or hostile file (lxml on a broken .docx, say) is reported as that file's problem."""
+    try:
+        return _read(path, known_labels, encoding)
+    except InputError:
+        raise
+    except (Exception, RecursionError) as error:
+        raise ReaderError(f"could not be read ({type(error).__name__}: {error})", path) from error
+
+
+def _read(path: Path, known_labels: Collection[str], encoding: str | None) -> Source:
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
         raise ReaderError(
@@ -51,5 +62,5 @@ def read_source(path: Path, known_labels: Collection[str], encoding: str | None 
         return Source("whisper-json", data, (read_whisper(text, path),))
     markdown = suffix == ".md"
     transcript = read_text_transcript(text, path, known_labels, markdown=markdown)
-    name = "markdown" if markdown else ("otter" if is_otter(text.split("\n")) else "text")
+    name = "markdown" if markdown else text_format(text)
     return Source(name, data, (transcript,))

@@ -38,8 +38,9 @@ def read_vtt(text: str, path: Path, known_labels: Collection[str]) -> Transcript
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     if not lines[0].startswith("WEBVTT"):
         raise ReaderError("not a WebVTT file: the first line must be `WEBVTT`", path, 1)
+    header_end = next((i for i, line in enumerate(lines) if not line.strip()), len(lines))
     cues: list[Cue] = []
-    for block, first_line in _blocks(lines[1:], offset=2):
+    for block, first_line in _blocks(lines[header_end:], offset=header_end + 1):
         head = block[0].strip()
         if head.startswith(("NOTE", "STYLE", "REGION")):
             continue
@@ -55,7 +56,7 @@ def read_vtt(text: str, path: Path, known_labels: Collection[str]) -> Transcript
 def read_srt(text: str, path: Path, known_labels: Collection[str]) -> Transcript:
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     cues: list[Cue] = []
-    for block, first_line in _blocks(lines, offset=1):
+    for block, first_line in _split_run_together(_blocks(lines, offset=1)):
         timing_at = 1 if block[0].strip().isdigit() else 0
         if timing_at >= len(block) or "-->" not in block[timing_at]:
             raise ReaderError(
@@ -82,6 +83,22 @@ def _blocks(lines: list[str], offset: int) -> list[tuple[list[str], int]]:
     if current:
         blocks.append((current, start))
     return blocks
+
+
+def _split_run_together(blocks: list[tuple[list[str], int]]) -> list[tuple[list[str], int]]:
+    """SRT files whose blank line between cues went missing: a later `-->` line (with its
+    cue number just before it) starts a new cue."""
+    result: list[tuple[list[str], int]] = []
+    for block, first in blocks:
+        start = 0
+        for i in range(2, len(block)):
+            if "-->" in block[i] and _ARROW.match(block[i]):
+                cut = i - 1 if block[i - 1].strip().isdigit() else i
+                if cut > start + 1:
+                    result.append((block[start:cut], first + start))
+                    start = cut
+        result.append((block[start:], first + start))
+    return result
 
 
 def _cue(block: list[str], timing_at: int, first_line: int, path: Path) -> Cue:
@@ -131,6 +148,8 @@ def _transcript(cues: list[Cue], path: Path, known_labels: Collection[str]) -> T
             if match and match["label"].strip() in labels:
                 speaker, text = match["label"].strip(), match["rest"]
         text = " ".join(text.split())
+        if not text:
+            continue  # a cue of formatting tags only
         previous = turns[-1] if turns else None
         if previous is not None and previous.speaker == speaker:
             turns[-1] = RawTurn(f"{previous.text} {text}", speaker, previous.time_start, cue.end)

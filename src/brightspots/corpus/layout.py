@@ -27,38 +27,17 @@ _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u3000]+")
 
 def clean(text: str) -> str:
     """NFC, no control characters, single spaces, trimmed lines, no blank lines inside."""
-    text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
-    # Control characters go (tabs become spaces); format characters such as ZWNJ stay,
-    # some scripts need them.
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    # Control characters go (tabs become spaces) before composing, so that a stray one
+    # cannot keep a letter from its accent; format characters such as ZWNJ stay.
     text = "".join(
         " " if c == "\t" else c
         for c in text
         if c == "\n" or c == "\t" or (unicodedata.category(c) != "Cc" and c != "\ufeff")
     )
+    text = unicodedata.normalize("NFC", text)
     lines = (_SPACES.sub(" ", line).strip() for line in text.split("\n"))
     return "\n".join(line for line in lines if line)
-
-
-def merge_consecutive(turns: Iterable[RawTurn]) -> list[RawTurn]:
-    """Join consecutive speech of one speaker (captions split a turn over many cues)."""
-    merged: list[RawTurn] = []
-    for turn in turns:
-        previous = merged[-1] if merged else None
-        if (
-            previous is not None
-            and previous.kind == "speech" == turn.kind
-            and previous.speaker is not None
-            and previous.speaker == turn.speaker
-        ):
-            merged[-1] = RawTurn(
-                text=f"{previous.text} {turn.text}",
-                speaker=previous.speaker,
-                time_start=previous.time_start,
-                time_end=turn.time_end if turn.time_end is not None else previous.time_end,
-            )
-        else:
-            merged.append(turn)
-    return merged
 
 
 def lay_out(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import re
+import unicodedata
 from pathlib import Path
 
 from brightspots.config import MAX_INPUT_BYTES
@@ -28,15 +29,23 @@ def read_bytes(path: Path) -> bytes:
 
 
 def decode(data: bytes, path: Path, encoding: str | None = None) -> str:
-    """Bytes -> str. UTF-8 (BOM optional) and UTF-16 with a BOM are recognised; anything
-    else needs `encoding`, and the error says so instead of guessing."""
+    """Bytes -> NFC text. UTF-8 (BOM optional) and UTF-16 with a BOM are recognised;
+    anything else needs `encoding`, and the error says so instead of guessing. NFC comes
+    first so that labels such as `Enquêteur` match however the file composed its accents."""
+    return unicodedata.normalize("NFC", _decode(data, path, encoding))
+
+
+def _decode(data: bytes, path: Path, encoding: str | None) -> str:
     if encoding:
         try:
             return data.decode(encoding).removeprefix("\ufeff")
         except (UnicodeDecodeError, LookupError) as error:
             raise ReaderError(f"cannot be read as {encoding}: {error}", path) from None
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return data.decode("utf-16").removeprefix("\ufeff")
+        try:
+            return data.decode("utf-16").removeprefix("\ufeff")
+        except UnicodeDecodeError as error:
+            raise ReaderError(f"is damaged UTF-16 text ({error.reason})", path) from None
     if b"\x00" in data[:4096]:
         raise ReaderError("this looks like a binary file, not a text transcript", path)
     try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import unicodedata
 import zipfile
 from collections.abc import Collection
 from pathlib import Path
@@ -33,6 +34,8 @@ def read_whisper(text: str, path: Path) -> Transcript:
         data = json.loads(text)
     except json.JSONDecodeError as error:
         raise ReaderError(f"not valid JSON ({error.msg})", path, error.lineno) from None
+    except RecursionError:
+        raise ReaderError("not Whisper output: the JSON is nested too deeply", path) from None
     segments = data.get("segments") if isinstance(data, dict) else data
     if not isinstance(segments, list):
         raise ReaderError("expected Whisper output: an object with a `segments` list", path)
@@ -83,11 +86,13 @@ def read_docx(path: Path, known_labels: Collection[str]) -> Transcript:
             label = _bold_label(paragraph)
             if label:
                 bold_labels.add(label_key(label))
-            lines.extend([paragraph.text, ""])
+            lines.extend([unicodedata.normalize("NFC", paragraph.text), ""])
         elif tag == "tbl":
             table = Table(child, document)
-            for row in table.rows:
-                cells = [c.text.strip() for c in row.cells]
+            for number, row in enumerate(table.rows):
+                cells = [unicodedata.normalize("NFC", c.text.strip()) for c in row.cells]
+                if number == 0 and _is_table_header(cells):
+                    continue
                 if len(cells) >= 2 and cells[0] and any(cells[1:]):
                     label = cells[0].rstrip(":").strip()
                     bold_labels.add(label_key(label))
@@ -95,6 +100,42 @@ def read_docx(path: Path, known_labels: Collection[str]) -> Transcript:
                 elif any(cells):
                     lines.extend([" ".join(c for c in cells if c), ""])
     return read_text_transcript("\n".join(lines), path, {*known_labels, *bold_labels})
+
+
+_SPEAKER_HEADERS = {
+    "speaker",
+    "name",
+    "who",
+    "respondent",
+    "orateur",
+    "locuteur",
+    "intervenant",
+    "falante",
+    "locutor",
+    "interlocutor",
+    "interlocuteur",
+    "participant",
+}
+_TEXT_HEADERS = {
+    "text",
+    "transcript",
+    "speech",
+    "words",
+    "texte",
+    "transcription",
+    "texto",
+    "fala",
+    "transcrição",
+    "transcricao",
+}
+
+
+def _is_table_header(cells: list[str]) -> bool:
+    """`Speaker | Text` as a transcript table's first row is a header, not a turn."""
+    if len(cells) < 2:
+        return False
+    first, second = (c.casefold().rstrip(":").strip() for c in cells[:2])
+    return first in _SPEAKER_HEADERS and second in _TEXT_HEADERS
 
 
 def _bold_label(paragraph: object) -> str | None:
@@ -116,8 +157,7 @@ def _bold_label(paragraph: object) -> str | None:
 
 def read_survey(path: Path, encoding: str | None = None) -> list[Transcript]:
     """One document per respondent; each answered question becomes a prompt and an answer."""
-    rows = read_table(path, ReaderError, encoding)
-    columns = list(rows[0].values) if rows else []
+    columns, rows = read_table(path, ReaderError, encoding)
     lowered = {c.casefold(): c for c in columns}
     id_column = next((lowered[c] for c in SURVEY_ID_COLUMNS if c in lowered), None)
     if id_column is None:
@@ -130,6 +170,8 @@ def read_survey(path: Path, encoding: str | None = None) -> list[Transcript]:
     questions = [c for c in columns if c != id_column and c not in meta and not c.startswith("#")]
     if not questions:
         raise ReaderError("the survey sheet has no question columns", path, 1)
+    if not rows:
+        raise ReaderError("the survey sheet has a header but no respondents", path)
     transcripts: list[Transcript] = []
     seen: dict[str, int] = {}
     for row in rows:

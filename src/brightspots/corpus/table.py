@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import datetime
 import io
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,8 +18,10 @@ class Row:
     values: dict[str, str]
 
 
-def read_table(path: Path, error: type[InputError], encoding: str | None = None) -> list[Row]:
-    """Header row -> dicts of stripped text. Empty rows are skipped."""
+def read_table(
+    path: Path, error: type[InputError], encoding: str | None = None
+) -> tuple[list[str], list[Row]]:
+    """(column names, rows as dicts of stripped text). Empty rows are skipped."""
     suffix = path.suffix.lower()
     if suffix == ".xlsx":
         raw = _xlsx_rows(path, error)
@@ -46,7 +47,7 @@ def read_table(path: Path, error: type[InputError], encoding: str | None = None)
             if name
         }
         result.append(Row(number, values))
-    return result
+    return [n for n in names if n], result
 
 
 def _csv_rows(
@@ -58,10 +59,15 @@ def _csv_rows(
     except csv.Error:
         dialect = csv.excel_tab if path.suffix.lower() == ".tsv" else csv.excel
     reader = csv.reader(io.StringIO(text, newline=""), dialect)
+    rows = []
     try:
-        return [(reader.line_num, row) for row in reader]
+        start = reader.line_num + 1
+        for row in reader:
+            rows.append((start, row))  # a quoted answer may span lines: keep its first
+            start = reader.line_num + 1
     except csv.Error as problem:
         raise error(f"not a readable CSV file ({problem})", path, reader.line_num) from None
+    return rows
 
 
 def _xlsx_rows(path: Path, error: type[InputError]) -> list[tuple[int, list[str]]]:
@@ -70,8 +76,10 @@ def _xlsx_rows(path: Path, error: type[InputError]) -> list[tuple[int, list[str]
     read_bytes(path)  # size and emptiness checks
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as problem:
-        raise error(f"not a readable .xlsx workbook ({problem})", path) from None
+    except Exception as problem:  # openpyxl fails in many ways (zip, XML) on damaged files
+        raise error(
+            f"not a readable .xlsx workbook ({type(problem).__name__}: {problem})", path
+        ) from None
     try:
         sheet = book.worksheets[0]
         rows = []

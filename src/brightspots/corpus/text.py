@@ -40,7 +40,8 @@ def split_front_matter(text: str, path: Path) -> tuple[dict[str, object], str, i
             block = "\n".join(lines[1:number])
             try:
                 data = yaml.safe_load(block) if block.strip() else {}
-            except yaml.YAMLError as error:
+            except (yaml.YAMLError, ValueError, TypeError, OverflowError) as error:
+                # PyYAML's constructors raise ValueError for dates such as 2024-13-01.
                 mark = getattr(error, "problem_mark", None)
                 line_no = mark.line + 2 if mark is not None else 1
                 raise ReaderError(
@@ -66,6 +67,17 @@ def read_text_transcript(
     if not any(t.kind == "speech" and t.text.strip() for t in turns):
         raise ReaderError("no transcript text found (only headings or time codes)", path)
     return Transcript(turns=tuple(turns), front_matter=front_matter)
+
+
+def text_format(text: str) -> str:
+    """`otter` for an Otter.ai export (front matter aside), else `text`."""
+    lines = text.split("\n")
+    if lines and lines[0].strip() == "---":
+        closing = next(
+            (i for i, line in enumerate(lines[1:], 1) if line.strip() in ("---", "...")), 0
+        )
+        lines = lines[closing + 1 :]
+    return "otter" if is_otter(lines) else "text"
 
 
 def is_otter(lines: list[str]) -> bool:

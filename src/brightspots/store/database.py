@@ -453,19 +453,6 @@ class Store:
         )
         return [(r[0], r[1], r[2], r[3]) for r in rows]
 
-    def count_documents_by(self, column: str) -> list[tuple[str | None, int, int, int]]:
-        """(value, documents, segments, coded segments) grouped by a document column."""
-        if column not in DOCUMENT_FILTERS:
-            raise ValueError(f"cannot group documents by {column!r}")
-        sql = (
-            f"SELECT d.{column}, count(*), sum(d.segment_count), sum(("
-            "SELECT count(*) FROM segments s WHERE s.doc = d.num AND EXISTS ("
-            ' SELECT 1 FROM codings c WHERE c.doc = s.doc AND c.start < s."end" '
-            ' AND c."end" > s.start))) '
-            f"FROM documents d GROUP BY d.{column} ORDER BY count(*) DESC, d.{column}"
-        )
-        return [(r[0], r[1], r[2] or 0, r[3] or 0) for r in self.db.execute(sql)]
-
     def totals(self) -> dict[str, int]:
         one = self.db.execute
         return {

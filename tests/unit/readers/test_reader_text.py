@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 from brightspots.models import RawTurn, Transcript
 
 
@@ -228,11 +226,6 @@ def test_front_matter_that_is_not_a_mapping(tmp_path, expect_error):
     expect_error(path, line=2)
 
 
-@pytest.mark.xfail(
-    reason="split_front_matter catches only yaml.YAMLError; PyYAML raises ValueError for "
-    "an impossible date such as 2024-13-01",
-    strict=True,
-)
 def test_impossible_date_in_front_matter_is_a_reader_error(tmp_path, expect_error):
     path = write(
         tmp_path,
@@ -300,11 +293,6 @@ def test_labelled_txt_is_not_taken_for_otter(data_dir, read):
     assert read(data_dir / "kii_head_teacher.txt").format == "text"
 
 
-@pytest.mark.xfail(
-    reason="read_source sniffs Otter on the whole text, front matter included, while the "
-    "reader sniffs the body: the file is parsed as Otter but reported as 'text'",
-    strict=True,
-)
 def test_otter_export_with_front_matter_is_reported_as_otter(data_dir, tmp_path, read):
     body = (data_dir / "otter_kii.txt").read_text(encoding="utf-8")
     path = write(tmp_path, "tz-s02-kii.txt", "---\ncountry: TZ\nmethod: kii\n---\n" + body)
