@@ -12,10 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from brightspots.corpus.source import parse_timecode
-from brightspots.corpus.text import MAX_LABEL_WORDS
+from brightspots.corpus.text import is_label
 from brightspots.errors import ReaderError
 from brightspots.models import RawTurn, Transcript
-from brightspots.vocabulary import label_key
 
 _ARROW = re.compile(r"^\s*(?P<start>\S+)\s+-->\s+(?P<end>\S+)(?:\s+.*)?$")
 _VOICE = re.compile(r"<v(?:\.[\w.-]+)?\s+(?P<name>[^>]+)>")
@@ -131,12 +130,7 @@ def _transcript(cues: list[Cue], path: Path, known_labels: Collection[str]) -> T
         for m in [_INLINE_LABEL.match(cue.text)]
         if m
     )
-    labels = {
-        label
-        for label, count in candidates.items()
-        if len(label.split()) <= MAX_LABEL_WORDS
-        and (count >= 2 or label_key(label) in known_labels)
-    }
+    labels = {label for label, count in candidates.items() if is_label(label, count, known_labels)}
     turns: list[RawTurn] = []
     speaker: str | None = None
     for cue in cues:

@@ -119,23 +119,21 @@ def _strip_markdown(line: str) -> str:
 
 def _candidate(line: str) -> tuple[str, str] | None:
     match = _LABEL.match(line)
-    if not match:
-        return None
-    label = match["label"].strip()
-    if len(label.split()) > MAX_LABEL_WORDS:
-        return None
-    return label, match["rest"]
+    return (match["label"].strip(), match["rest"]) if match else None
+
+
+def is_label(label: str, occurrences: int, known: Collection[str]) -> bool:
+    """A speaker label is what the alias table knows (`Membro do conselho escolar 1`),
+    what looks like `Speaker 2`, or a short phrase that starts two or more lines or cues
+    (a sentence with a colon rarely repeats word for word)."""
+    if label_key(label) in known or _GENERIC_SPEAKER.match(label):
+        return True
+    return occurrences >= 2 and len(label.split()) <= MAX_LABEL_WORDS
 
 
 def _accepted_labels(lines: list[str], known: Collection[str]) -> set[str]:
-    """Labels are what the alias table knows, what looks like `Speaker 2`, or what
-    starts two or more lines (a sentence with a colon rarely repeats word for word)."""
     counts = Counter(c[0] for c in map(_candidate, lines) if c is not None)
-    return {
-        label
-        for label, count in counts.items()
-        if label_key(label) in known or _GENERIC_SPEAKER.match(label) or count >= 2
-    }
+    return {label for label, count in counts.items() if is_label(label, count, known)}
 
 
 def _read_labelled(lines: list[str], known: Collection[str], markdown: bool) -> list[RawTurn]:

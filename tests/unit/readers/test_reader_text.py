@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from brightspots.corpus import read_source
 from brightspots.models import RawTurn, Transcript
+from brightspots.vocabulary import DEFAULT_ALIASES
 
 
 def speech(transcript: Transcript) -> list[RawTurn]:
@@ -301,3 +303,15 @@ def test_otter_export_with_front_matter_is_reported_as_otter(data_dir, tmp_path,
     assert transcript.front_matter == {"country": "TZ", "method": "kii"}
     assert [t.speaker for t in transcript.turns] == ["Interviewer", "Head Teacher", "Interviewer"]
     assert source.format == "otter"
+
+
+def test_long_label_known_to_the_alias_table_is_a_speaker(tmp_path: Path) -> None:
+    # Five words, over the limit for unknown labels, but the alias table knows it.
+    path = tmp_path / "conselho.txt"
+    path.write_text(
+        "Moderador: Como funciona o conselho?\n"
+        "Membro do conselho escolar 1: Reunimos uma vez por mês.\n",
+        encoding="utf-8",
+    )
+    turns = read_source(path, DEFAULT_ALIASES.keys()).transcripts[0].turns
+    assert [t.speaker for t in turns] == ["Moderador", "Membro do conselho escolar 1"]
