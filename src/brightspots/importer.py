@@ -8,13 +8,15 @@ or flagged `detached` when that text is gone, never dropped."""
 from __future__ import annotations
 
 import hashlib
+import json
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from brightspots.corpus import SUPPORTED_SUFFIXES, read_source
 from brightspots.corpus.layout import lay_out
+from brightspots.corpus.source import read_bytes
 from brightspots.errors import BatchError, BrightspotsError, InputError, ReaderError
 from brightspots.metadata import MetadataSheet, Origin, resolve, role_resolver
 from brightspots.models import Document, DocumentMeta, Transcript
@@ -87,23 +89,45 @@ def collect_files(paths: Sequence[Path], metadata: Path | None) -> list[tuple[Pa
     return found
 
 
-def plan_file(
-    path: Path,
-    name: str,
-    store: Store,
-    segmenter: Segmenter,
-    sheet: MetadataSheet | None,
-    options: ImportOptions,
-    report: ImportReport,
-) -> list[Document]:
-    aliases = store.aliases()
-    roles = store.roles()
-    source = read_source(path, aliases.keys(), options.encoding)
-    source_hash = hashlib.sha256(source.data).hexdigest()
-    row = sheet.lookup(name) if sheet else None
+@dataclass(frozen=True)
+class _Context:
+    """What every file of one import shares, read once."""
+
+    store: Store
+    segmenter: Segmenter
+    sheet: MetadataSheet | None
+    options: ImportOptions
+    aliases: Mapping[str, str]
+    roles: Sequence[str]
+
+    def import_key(self, row: tuple[Mapping[str, str], Origin] | None) -> str:
+        """Digest of everything besides the file's bytes that shapes its documents."""
+        shaping = [
+            dict(self.options.defaults),
+            dict(row[0]) if row else {},
+            self.options.encoding,
+            sorted(self.aliases.items()),
+            list(self.roles),
+        ]
+        return hashlib.sha256(json.dumps(shaping, sort_keys=True).encode()).hexdigest()
+
+
+def plan_file(path: Path, name: str, context: _Context, report: ImportReport) -> list[Document]:
+    """The documents a file gives, ready to write; [] when it is already imported as is
+    (same bytes, same metadata row, same aliases: nothing is parsed again)."""
+    row = context.sheet.lookup(name) if context.sheet else None
+    import_key = context.import_key(row)
+    source_hash = hashlib.sha256(read_bytes(path)).hexdigest()
+    stored = context.store.file_imports(name)
+    if stored and set(stored.values()) == {(source_hash, import_key)}:
+        report.unchanged.extend(sorted(stored))
+        return []
+    source = read_source(path, context.aliases.keys(), context.options.encoding)
     documents = []
     for transcript in source.transcripts:
-        layers: list[tuple[Mapping[str, object], Origin]] = [(options.defaults, Origin(None))]
+        layers: list[tuple[Mapping[str, object], Origin]] = [
+            (context.options.defaults, Origin(None))
+        ]
         if source.format.startswith("survey"):
             layers.append(({"method": "survey"}, Origin(None)))
         if row:
@@ -112,20 +136,20 @@ def plan_file(
             (transcript.attributes, Origin(path)),
             (transcript.front_matter, Origin(path, 1)),
         ]
-        resolved = resolve(layers, roles, str(path))
-        documents.append(
-            _build(
-                transcript,
-                name,
-                path,
-                source.format,
-                source_hash,
-                resolved.meta,
-                role_resolver(aliases, resolved.speakers, resolved.meta.respondent_role),
-                segmenter,
-                report,
-            )
+        resolved = resolve(layers, context.roles, str(path))
+        role_of = role_resolver(context.aliases, resolved.speakers, resolved.meta.respondent_role)
+        document = _build(
+            transcript,
+            name,
+            path,
+            source.format,
+            source_hash,
+            resolved.meta,
+            role_of,
+            context.segmenter,
+            report,
         )
+        documents.append(replace(document, import_key=import_key))
     return documents
 
 
@@ -180,6 +204,7 @@ def import_files(
     report = ImportReport()
     sheet = MetadataSheet(options.metadata, options.encoding) if options.metadata else None
     files = collect_files(paths, options.metadata)
+    context = _Context(store, segmenter, sheet, options, store.aliases(), store.roles())
     planned: list[Document] = []
     for number, (path, name) in enumerate(files, start=1):
         if cancelled is not None and cancelled():
@@ -187,7 +212,7 @@ def import_files(
         if progress is not None:
             progress(number - 1, len(files), name)
         try:
-            planned += plan_file(path, name, store, segmenter, sheet, options, report)
+            planned += plan_file(path, name, context, report)
         except InputError as error:
             report.skipped.append(error)
     if progress is not None:
@@ -225,11 +250,10 @@ def _write(store: Store, document: Document, report: ImportReport) -> None:
         store.insert_document(document)
         report.added.append(document.name)
     elif stored["source_hash"] == document.source_hash:
-        _, info, _ = store.get_document(document.name)
-        if info.meta == document.meta:
+        if stored["import_key"] == document.import_key:
             report.unchanged.append(document.name)
             return
-        store.replace_document(stored["num"], document)
+        store.replace_document(stored["num"], document)  # same words, new metadata or roles
         report.metadata_updated.append(document.name)
     else:
         moved, detached = relocate_codings(store, stored["num"], stored["text"], document.text)

@@ -100,6 +100,7 @@ class Document:
     source_path: str
     source_hash: str
     text_hash: str
+    import_key: str = ""  # what else shaped the import: sheet row, --set values, aliases
 
 
 @dataclass(frozen=True)

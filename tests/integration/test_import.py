@@ -191,3 +191,31 @@ def test_reference_codings_errors_name_the_row(project: Project, tmp_path: Path)
     with pytest.raises(Exception, match=r"c.csv, line 3: the quote 'words nobody said'"):
         project.load_codings([sheet])
     assert project.status().totals["codings"] == 0  # all or nothing
+
+
+def test_unchanged_files_are_not_parsed_again(
+    project: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = folder_with_files(tmp_path)
+    options = ImportOptions(metadata=root / "metadata.csv")
+    project.import_files([root], options)
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("an unchanged file was parsed again")
+
+    monkeypatch.setattr("brightspots.importer.read_source", refuse)
+    assert len(project.import_files([root], options).unchanged) == 2
+
+
+def test_a_new_alias_reaches_documents_on_reimport(project: Project, tmp_path: Path) -> None:
+    path = write(
+        tmp_path / "t.txt",
+        "I: Vous visitez ?\nChef de zone: Oui, les écoles.\nI: Merci.\nChef de zone: De rien.\n",
+    )
+    options = ImportOptions(defaults={"country": "TD", "school_id": "TD-S09", "language": "fr"})
+    report = project.import_files([path], options)
+    assert report.speakers_without_role["Chef de zone"] == 2
+    project.add_alias("Chef de zone", "local_official")
+    report = project.import_files([path], options)
+    assert report.metadata_updated == ["t.txt"]
+    assert project.document("t.txt").segments[1].role == "local_official"

@@ -22,6 +22,8 @@ _ANNOTATION = re.compile(
     r"rires|rire|silence|bruit|inaudível|inaudivel|risos|pausa|barulho)[^()\n]{0,40}\)",
     re.IGNORECASE,
 )
+# Unicode category Cc (C0, DEL, C1) except the newline, plus the byte-order mark.
+_CONTROL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\ufeff]")
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u3000]+")
 
 
@@ -30,11 +32,7 @@ def clean(text: str) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     # Control characters go (tabs become spaces) before composing, so that a stray one
     # cannot keep a letter from its accent; format characters such as ZWNJ stay.
-    text = "".join(
-        " " if c == "\t" else c
-        for c in text
-        if c == "\n" or c == "\t" or (unicodedata.category(c) != "Cc" and c != "\ufeff")
-    )
+    text = _CONTROL.sub("", text.replace("\t", " "))
     text = unicodedata.normalize("NFC", text)
     lines = (_SPACES.sub(" ", line).strip() for line in text.split("\n"))
     return "\n".join(line for line in lines if line)

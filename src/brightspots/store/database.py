@@ -222,17 +222,24 @@ class Store:
     def find_document(self, name: str) -> dict[str, Any] | None:
         """The stored row (num, uid, source_hash, text_hash, text) for a name, if any."""
         row = self.db.execute(
-            "SELECT num, uid, source_hash, text_hash, text FROM documents WHERE name = ?", [name]
+            "SELECT num, uid, source_hash, import_key, text_hash, text FROM documents "
+            "WHERE name = ?",
+            [name],
         ).fetchone()
         if row is None:
             return None
-        return {
-            "num": row[0],
-            "uid": row[1],
-            "source_hash": row[2],
-            "text_hash": row[3],
-            "text": row[4],
-        }
+        keys = ("num", "uid", "source_hash", "import_key", "text_hash", "text")
+        return dict(zip(keys, row, strict=True))
+
+    def file_imports(self, name: str) -> dict[str, tuple[str, str]]:
+        """Document name -> (source hash, import key) for the documents imported from a
+        file (a survey file gives several, named FILE#ID)."""
+        rows = self.db.execute(
+            "SELECT name, source_hash, import_key FROM documents WHERE name = ? "
+            "OR (substr(name, 1, length(?) + 1) = ? || '#')",
+            [name, name, name],
+        )
+        return {r[0]: (r[1], r[2]) for r in rows}
 
     def find_document_by_text(self, text_hash: str) -> str | None:
         row = self.db.execute(
@@ -243,10 +250,11 @@ class Store:
     def insert_document(self, document: Document) -> int:
         stamp = now()
         cursor = self.db.execute(
-            "INSERT INTO documents (uid, name, format, source_path, source_hash, text_hash, text, "
+            "INSERT INTO documents (uid, name, format, source_path, source_hash, import_key, "
+            "text_hash, text, "
             "char_count, segment_count, country, territory, school_id, school_group, "
             "respondent_role, method, language, date, attributes, imported_at, updated_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [new_uid(), document.name, *self._document_values(document), stamp, stamp],
         )
         num = int(cursor.lastrowid or 0)
@@ -258,7 +266,8 @@ class Store:
         caller's business: it relocates them before this)."""
         self._delete_parts(num)
         self.db.execute(
-            "UPDATE documents SET format = ?, source_path = ?, source_hash = ?, text_hash = ?, "
+            "UPDATE documents SET format = ?, source_path = ?, source_hash = ?, import_key = ?, "
+            "text_hash = ?, "
             "text = ?, char_count = ?, segment_count = ?, country = ?, territory = ?, "
             "school_id = ?, school_group = ?, respondent_role = ?, method = ?, language = ?, "
             "date = ?, attributes = ?, updated_at = ? WHERE num = ?",
@@ -273,6 +282,7 @@ class Store:
             document.format,
             document.source_path,
             document.source_hash,
+            document.import_key,
             document.text_hash,
             document.text,
             len(document.text),

@@ -30,6 +30,7 @@ CREATE TABLE documents (
     format TEXT NOT NULL,
     source_path TEXT NOT NULL,
     source_hash TEXT NOT NULL,
+    import_key TEXT NOT NULL DEFAULT '',  -- digest of the metadata and aliases applied
     text_hash TEXT NOT NULL,
     text TEXT NOT NULL,
     char_count INTEGER NOT NULL,
