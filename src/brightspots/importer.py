@@ -56,8 +56,10 @@ class ImportOptions:
 
 
 def collect_files(paths: Sequence[Path], metadata: Path | None) -> list[tuple[Path, str]]:
-    """(file, name) for every supported file; a folder is walked, hidden files skipped.
-    Names are paths relative to the folder given (or the metadata sheet's folder)."""
+    """(file, name) for every supported file; folders are walked, hidden files and
+    metadata sheets skipped. A document's name is its path relative to the metadata
+    sheet's folder when it lies there (so importing a subfolder names files as the sheet
+    does), else relative to the folder given, else the file's name."""
     found: list[tuple[Path, str]] = []
     sheet = metadata.resolve() if metadata else None
     for given in paths:
@@ -71,14 +73,9 @@ def collect_files(paths: Sequence[Path], metadata: Path | None) -> list[tuple[Pa
                     and path.resolve() != sheet
                     and not path.name.casefold().startswith("metadata")
                 ):
-                    found.append((path, relative.as_posix()))
+                    found.append((path, _name(path, given.resolve(), sheet)))
         elif given.is_file():
-            base = sheet.parent if sheet else given.resolve().parent
-            try:
-                name = given.resolve().relative_to(base).as_posix()
-            except ValueError:
-                name = given.name
-            found.append((given, name))
+            found.append((given, _name(given, given.resolve().parent, sheet)))
         else:
             raise ReaderError("no such file or folder", given)
     if not found:
@@ -87,6 +84,14 @@ def collect_files(paths: Sequence[Path], metadata: Path | None) -> list[tuple[Pa
             paths[0] if paths else None,
         )
     return found
+
+
+def _name(path: Path, root: Path, sheet: Path | None) -> str:
+    resolved = path.resolve()
+    for base in ([sheet.parent] if sheet else []) + [root]:
+        if resolved.is_relative_to(base):
+            return resolved.relative_to(base).as_posix()
+    return path.name
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from pathlib import Path, PurePosixPath
 
 from brightspots.corpus.table import read_table
 from brightspots.errors import MetadataError
-from brightspots.models import DocumentMeta
+from brightspots.models import META_FIELDS, DocumentMeta
 from brightspots.vocabulary import (
     METHODS,
     RESPONDENT,
@@ -26,17 +26,7 @@ from brightspots.vocabulary import (
 )
 
 FILE_COLUMNS = ("file", "filename", "file_name", "path", "document")
-STANDARD = (
-    "country",
-    "territory",
-    "school_id",
-    "school_group",
-    "respondent_role",
-    "method",
-    "language",
-    "date",
-    "speakers",
-)
+STANDARD = (*META_FIELDS, "speakers")
 _DATE = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
 _GROUP_SYNONYMS = {
     "positive deviant": "pd",

@@ -6,7 +6,7 @@ exclusive, so `text[start:end]` is always the span."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Literal
 
 TurnKind = Literal["speech", "note", "prompt"]
@@ -70,6 +70,10 @@ class DocumentMeta:
     territory: str | None = None
     date: str | None = None
     attributes: Mapping[str, str] = field(default_factory=dict)
+
+
+META_FIELDS = tuple(f.name for f in fields(DocumentMeta) if f.name != "attributes")
+"""The standard metadata keys (sheet columns, front matter keys, survey columns)."""
 
 
 @dataclass(frozen=True)

@@ -219,3 +219,11 @@ def test_a_new_alias_reaches_documents_on_reimport(project: Project, tmp_path: P
     report = project.import_files([path], options)
     assert report.metadata_updated == ["t.txt"]
     assert project.document("t.txt").segments[1].role == "local_official"
+
+
+def test_a_subfolder_is_named_as_the_sheet_names_it(project: Project, tmp_path: Path) -> None:
+    root = folder_with_files(tmp_path)
+    report = project.import_files([root / "TD"], ImportOptions(metadata=root / "metadata.csv"))
+    assert report.added == ["TD/directeur.srt"]
+    report = project.import_files([root], ImportOptions(metadata=root / "metadata.csv"))
+    assert report.unchanged == ["TD/directeur.srt"] and report.added == ["ET/ht.txt"]

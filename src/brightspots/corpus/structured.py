@@ -11,21 +11,11 @@ from pathlib import Path
 from brightspots.corpus.table import read_table
 from brightspots.corpus.text import read_text_transcript
 from brightspots.errors import ReaderError
-from brightspots.models import RawTurn, Transcript
+from brightspots.models import META_FIELDS, RawTurn, Transcript
 from brightspots.vocabulary import label_key
 
 # Survey columns that are metadata rather than questions (see docs in corpora/README.md).
 SURVEY_ID_COLUMNS = ("respondent_id", "respondent", "participant_id", "id")
-SURVEY_META_COLUMNS = (
-    "country",
-    "territory",
-    "school_id",
-    "school_group",
-    "respondent_role",
-    "method",
-    "language",
-    "date",
-)
 SURVEY_RESPONDENT = "Respondent"
 
 
@@ -166,7 +156,7 @@ def read_survey(path: Path, encoding: str | None = None) -> list[Transcript]:
             path,
             1,
         )
-    meta = {lowered[c]: c for c in SURVEY_META_COLUMNS if c in lowered}
+    meta = {lowered[c]: c for c in META_FIELDS if c in lowered}
     questions = [c for c in columns if c != id_column and c not in meta and not c.startswith("#")]
     if not questions:
         raise ReaderError("the survey sheet has no question columns", path, 1)

@@ -18,6 +18,7 @@ import sqlite_utils
 
 from brightspots.errors import ProjectError
 from brightspots.models import (
+    META_FIELDS,
     Annotation,
     Code,
     Codebook,
@@ -38,17 +39,7 @@ BUSY_TIMEOUT_MS = 10_000
 SWAP = "\x00"  # marks code names freed during a codebook load
 
 # Document columns that filters may name (a whitelist: values are always bound parameters).
-DOCUMENT_FILTERS = (
-    "country",
-    "territory",
-    "school_id",
-    "school_group",
-    "respondent_role",
-    "method",
-    "language",
-    "format",
-)
-GROUPABLE = (*DOCUMENT_FILTERS, "coder")
+DOCUMENT_FILTERS = (*META_FIELDS, "format")
 
 
 def now() -> str:
@@ -235,9 +226,11 @@ class Store:
         """Document name -> (source hash, import key) for the documents imported from a
         file (a survey file gives several, named FILE#ID)."""
         rows = self.db.execute(
+            # A range on `name` ('#' then '$' in code-point order) so the unique index serves
+            # it; a substr() test here scanned every document's row, text included.
             "SELECT name, source_hash, import_key FROM documents WHERE name = ? "
-            "OR (substr(name, 1, length(?) + 1) = ? || '#')",
-            [name, name, name],
+            "OR (name >= ? AND name < ?)",
+            [name, name + "#", name + "$"],
         )
         return {r[0]: (r[1], r[2]) for r in rows}
 
