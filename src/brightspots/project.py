@@ -15,6 +15,7 @@ from types import TracebackType
 from typing import Any
 
 from brightspots import codebook as codebook_io
+from brightspots import coding
 from brightspots.config import DEFAULT_CODEBOOK, DEFAULT_FRAMEWORK, shipped_codebook_dir
 from brightspots.corpus.source import decode, read_bytes
 from brightspots.errors import CodebookError, InputError, NotFoundError, ProjectError
@@ -231,7 +232,52 @@ class Project:
             self.store.add_event("alias.set", {"label": key, "role": role})
         return key
 
-    # --- codings ----------------------------------------------------------------------
+    # --- coding actions (each one undoable, by its coder, across restarts) ---------------
+
+    def apply_code(
+        self, document: str, start: int, end: int, code: str, coder: str, origin: str = "manual"
+    ) -> dict[str, Any]:
+        return coding.apply_code(self.store, document, start, end, code, coder, origin)
+
+    def remove_coding(self, uid: str, coder: str) -> dict[str, Any]:
+        return coding.remove_coding(self.store, uid, coder)
+
+    def add_memo(self, target: str, text: str, coder: str, **where: Any) -> dict[str, Any]:
+        return coding.add_memo(self.store, target, text, coder, **where)
+
+    def edit_memo(self, uid: str, text: str, coder: str) -> None:
+        coding.edit_memo(self.store, uid, text, coder)
+
+    def remove_memo(self, uid: str, coder: str) -> None:
+        coding.remove_memo(self.store, uid, coder)
+
+    def memos(self, document: str | None = None, code: str | None = None) -> list[dict[str, Any]]:
+        document_uid = self.document(document).info.id if document else None
+        code_uid = coding.code_uid(self.store, code) if code else None
+        return self.store.list_memos(document_uid, code_uid)
+
+    def add_code(self, name: str, coder: str, **fields: Any) -> dict[str, Any]:
+        return coding.add_code(self.store, name, coder, **fields)
+
+    def edit_code(self, code: str, coder: str, **changes: Any) -> None:
+        coding.edit_code(self.store, code, coder, **changes)
+
+    def merge_codes(self, source: str, target: str, coder: str) -> int:
+        return coding.merge_codes(self.store, source, target, coder)
+
+    def remove_code(self, code: str, coder: str, force: bool = False) -> int:
+        return coding.remove_code(self.store, code, coder, force)
+
+    def undo(self, coder: str) -> coding.Step | None:
+        return coding.undo(self.store, coder)
+
+    def redo(self, coder: str) -> coding.Step | None:
+        return coding.redo(self.store, coder)
+
+    def history(self, coder: str) -> tuple[list[coding.Step], list[coding.Step]]:
+        return coding.history(self.store, coder)
+
+    # --- codings loaded from sheets ------------------------------------------------------
 
     def load_codings(self, paths: Sequence[Path]) -> tuple[int, int]:
         """Load codings from CSV sheets (document, coder, code, and either `quote` — the

@@ -7,10 +7,8 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import uuid
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -20,37 +18,26 @@ from brightspots.errors import ProjectError
 from brightspots.models import (
     META_FIELDS,
     Annotation,
-    Code,
-    Codebook,
     Document,
     DocumentInfo,
     DocumentMeta,
-    FocusArea,
-    Framework,
-    Practice,
     Segment,
     Turn,
 )
+from brightspots.store.codes import CodeTables
+from brightspots.store.codings import CodingTables
 from brightspots.store.migrations import MIGRATIONS, SCHEMA_VERSION
+from brightspots.store.rows import new_uid, now
 from brightspots.vocabulary import DEFAULT_ALIASES, ROLES
 
 APPLICATION = "brightspots"
 BUSY_TIMEOUT_MS = 10_000
-SWAP = "\x00"  # marks code names freed during a codebook load
 
 # Document columns that filters may name (a whitelist: values are always bound parameters).
 DOCUMENT_FILTERS = (*META_FIELDS, "format")
 
 
-def now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
-
-
-def new_uid() -> str:
-    return str(uuid.uuid4())
-
-
-class Store:
+class Store(CodeTables, CodingTables):
     """A project file. Use `Store.create` or `Store.open`; close it when done."""
 
     def __init__(self, path: Path, conn: sqlite3.Connection) -> None:
@@ -150,17 +137,6 @@ class Store:
         conn.execute("COMMIT")
 
     # --- meta, coders, events, vocabularies -------------------------------------------
-
-    def get_meta(self, key: str) -> str | None:
-        row = self.db.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
-        return None if row is None else str(row[0])
-
-    def set_meta(self, key: str, value: str) -> None:
-        self.db.execute(
-            "INSERT INTO meta (key, value) VALUES (?, ?) "
-            "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            [key, value],
-        )
 
     def ensure_coder(self, name: str) -> int:
         row = self.db.execute("SELECT num FROM coders WHERE name = ?", [name]).fetchone()
@@ -472,241 +448,6 @@ class Store:
             "coders": one("SELECT count(*) FROM coders").fetchone()[0],
             "characters": one("SELECT coalesce(sum(char_count), 0) FROM documents").fetchone()[0],
         }
-
-    # --- codings --------------------------------------------------------------------
-
-    def codings_of_document(self, num: int) -> list[dict[str, Any]]:
-        rows = self.db.execute(
-            'SELECT c.num, c.uid, c.start, c."end", c.snippet, k.key, p.name, c.origin, c.status '
-            "FROM codings c JOIN codes k ON k.num = c.code JOIN coders p ON p.num = c.coder "
-            'WHERE c.doc = ? ORDER BY c.start, c."end"',
-            [num],
-        )
-        keys = ("num", "uid", "start", "end", "snippet", "code", "coder", "origin", "status")
-        return [dict(zip(keys, row, strict=True)) for row in rows]
-
-    def move_coding(self, num: int, start: int, end: int, status: str) -> None:
-        self.db.execute(
-            'UPDATE codings SET start = ?, "end" = ?, status = ? WHERE num = ?',
-            [start, end, status, num],
-        )
-
-    def add_codings(self, rows: Iterable[Mapping[str, Any]]) -> tuple[int, int]:
-        """Insert codings (doc num, start, end, code num, coder num, snippet, origin);
-        returns (added, already present)."""
-        added = present = 0
-        stamp = now()
-        for row in rows:
-            cursor = self.db.execute(
-                'INSERT OR IGNORE INTO codings (uid, doc, start, "end", code, coder, snippet, '
-                "origin, status, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'ok', ?)",
-                [
-                    new_uid(),
-                    row["doc"],
-                    row["start"],
-                    row["end"],
-                    row["code"],
-                    row["coder"],
-                    row["snippet"],
-                    row.get("origin", "manual"),
-                    stamp,
-                ],
-            )
-            if cursor.rowcount:
-                added += 1
-            else:
-                present += 1
-        return added, present
-
-    # --- codebook and framework ---------------------------------------------------------
-
-    def save_framework(self, framework: Framework) -> None:
-        """Insert or update focus areas and practices by key (their uids stay stable)."""
-        existing = {r[0]: r[1] for r in self.db.execute("SELECT key, num FROM framework_items")}
-        position = 0
-        for area in framework.focus_areas:
-            area_num = self._upsert_item(
-                existing, area.id, "focus_area", None, area.name, area.description, "", position
-            )
-            position += 1
-            for practice in area.practices:
-                self._upsert_item(
-                    existing,
-                    practice.id,
-                    "practice",
-                    area_num,
-                    practice.name,
-                    practice.description,
-                    practice.status,
-                    position,
-                )
-                position += 1
-        self.set_meta(
-            "framework",
-            json.dumps(
-                {
-                    "id": framework.id,
-                    "name": framework.name,
-                    "version": framework.version,
-                    "source": framework.source,
-                },
-                ensure_ascii=False,
-            ),
-        )
-
-    def _upsert_item(
-        self,
-        existing: dict[str, int],
-        key: str,
-        kind: str,
-        parent: int | None,
-        name: str,
-        description: str,
-        status: str,
-        position: int,
-    ) -> int:
-        if key in existing:
-            self.db.execute(
-                "UPDATE framework_items SET kind = ?, parent = ?, name = ?, description = ?, "
-                "status = ?, position = ? WHERE num = ?",
-                [kind, parent, name, description, status, position, existing[key]],
-            )
-            return existing[key]
-        cursor = self.db.execute(
-            "INSERT INTO framework_items (uid, key, kind, parent, name, description, status, "
-            "position) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            [new_uid(), key, kind, parent, name, description, status, position],
-        )
-        return int(cursor.lastrowid or 0)
-
-    def load_framework(self) -> Framework | None:
-        raw = self.get_meta("framework")
-        if raw is None:
-            return None
-        head = json.loads(raw)
-        rows = self.db.execute(
-            "SELECT num, key, kind, parent, name, description, status FROM framework_items "
-            "ORDER BY position"
-        ).fetchall()
-        areas: list[FocusArea] = []
-        for num, key, kind, _, name, description, _ in rows:
-            if kind != "focus_area":
-                continue
-            practices = tuple(
-                Practice(id=r[1], name=r[4], focus_area=key, description=r[5], status=r[6])
-                for r in rows
-                if r[3] == num
-            )
-            areas.append(FocusArea(key, name, description, practices))
-        return Framework(head["id"], head["name"], head["version"], head["source"], tuple(areas))
-
-    def save_codebook(self, codebook: Codebook) -> tuple[int, int]:
-        """Insert new codes and update known ones by key; returns (added, updated).
-        Codes absent from the file are kept (they may carry codings)."""
-        existing = {r[0]: r[1] for r in self.db.execute("SELECT key, num FROM codes")}
-        practice_nums = {
-            r[0]: r[1]
-            for r in self.db.execute("SELECT key, num FROM framework_items WHERE kind='practice'")
-        }
-        added = updated = 0
-        nums: dict[str, int] = {}
-        # Free names first, so two codes may swap names within one load.
-        self.db.execute("UPDATE codes SET name = ? || uid", [SWAP])
-        for position, code in enumerate(codebook.codes):
-            values = [
-                code.name,
-                code.definition,
-                code.inclusion,
-                code.exclusion,
-                json.dumps(list(code.examples), ensure_ascii=False),
-                code.colour,
-                code.key,
-                position,
-            ]
-            if code.id in existing:
-                nums[code.id] = existing[code.id]
-                self.db.execute(
-                    "UPDATE codes SET name = ?, definition = ?, inclusion = ?, exclusion = ?, "
-                    "examples = ?, colour = ?, shortcut = ?, position = ? WHERE num = ?",
-                    [*values, existing[code.id]],
-                )
-                updated += 1
-            else:
-                cursor = self.db.execute(
-                    "INSERT INTO codes (uid, key, name, definition, inclusion, exclusion, "
-                    "examples, colour, shortcut, position, created_at) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    [new_uid(), code.id, *values, now()],
-                )
-                nums[code.id] = int(cursor.lastrowid or 0)
-                added += 1
-        self.db.execute("UPDATE codes SET name = key WHERE substr(name, 1, 1) = ?", [SWAP])
-        for code in codebook.codes:
-            parent = nums.get(code.parent) if code.parent else None
-            self.db.execute("UPDATE codes SET parent = ? WHERE num = ?", [parent, nums[code.id]])
-            self.db.execute("DELETE FROM code_practices WHERE code = ?", [nums[code.id]])
-            self.db.conn.executemany(
-                "INSERT INTO code_practices (code, practice) VALUES (?, ?)",
-                [(nums[code.id], practice_nums[p]) for p in code.practices],
-            )
-        self.set_meta(
-            "codebook",
-            json.dumps(
-                {
-                    "id": codebook.id,
-                    "name": codebook.name,
-                    "version": codebook.version,
-                    "framework": codebook.framework,
-                },
-                ensure_ascii=False,
-            ),
-        )
-        return added, updated
-
-    def load_codebook(self) -> Codebook | None:
-        raw = self.get_meta("codebook")
-        head = json.loads(raw) if raw else {"id": "", "name": "", "version": "", "framework": None}
-        mapping: dict[int, list[str]] = {}
-        for code, key in self.db.execute(
-            "SELECT m.code, f.key FROM code_practices m JOIN framework_items f "
-            "ON f.num = m.practice ORDER BY f.position"
-        ):
-            mapping.setdefault(code, []).append(key)
-        rows = self.db.execute(
-            "SELECT c.num, c.key, c.name, p.key, c.definition, c.inclusion, c.exclusion, "
-            "c.examples, c.colour, c.shortcut FROM codes c LEFT JOIN codes p ON p.num = c.parent "
-            "ORDER BY c.position, c.num"
-        ).fetchall()
-        if not rows and raw is None:
-            return None
-        codes = tuple(
-            Code(
-                id=r[1],
-                name=r[2],
-                parent=r[3],
-                definition=r[4],
-                inclusion=r[5],
-                exclusion=r[6],
-                examples=tuple(json.loads(r[7])),
-                colour=r[8],
-                key=r[9],
-                practices=tuple(mapping.get(r[0], [])),
-            )
-            for r in rows
-        )
-        return Codebook(
-            str(head["id"]), str(head["name"]), str(head["version"]), head["framework"], codes
-        )
-
-    def code_numbers(self) -> dict[str, int]:
-        return {r[0]: r[1] for r in self.db.execute("SELECT key, num FROM codes")}
-
-    def coding_counts(self) -> dict[str, int]:
-        rows = self.db.execute(
-            "SELECT k.key, count(c.num) FROM codes k LEFT JOIN codings c ON c.code = k.num "
-            "GROUP BY k.num"
-        )
-        return {r[0]: r[1] for r in rows}
 
 
 def fts_query(text: str) -> str:
