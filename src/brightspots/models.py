@@ -121,6 +121,7 @@ class DocumentInfo:
     text_hash: str
     imported_at: str
     coded_segments: int = 0
+    coded_by_me: int = 0  # segments the asking coder coded
 
 
 @dataclass(frozen=True)

@@ -146,14 +146,17 @@ class Project:
     # --- documents ------------------------------------------------------------------
 
     def documents(
-        self, filters: Mapping[str, str] | None = None, text: str | None = None
+        self,
+        filters: Mapping[str, str] | None = None,
+        text: str | None = None,
+        coder: str | None = None,
     ) -> list[DocumentInfo]:
         for key in filters or {}:
             if key not in DOCUMENT_FILTERS:
                 raise InputError(
                     f"cannot filter by {key!r}; use one of " + ", ".join(DOCUMENT_FILTERS)
                 )
-        return self.store.list_documents(filters, text)
+        return self.store.list_documents(filters, text, coder)
 
     def document(self, key: str) -> DocumentView:
         try:

@@ -333,6 +333,7 @@ class Store(CodeTables, CodingTables):
                 attributes=json.loads(row[16]),
             ),
             coded_segments=row[17],
+            coded_by_me=row[18] if len(row) > 18 else 0,
         )
 
     _INFO_COLUMNS = (
@@ -342,17 +343,26 @@ class Store(CodeTables, CodingTables):
     )
 
     def list_documents(
-        self, filters: Mapping[str, str] | None = None, text: str | None = None
+        self,
+        filters: Mapping[str, str] | None = None,
+        text: str | None = None,
+        coder: str | None = None,
     ) -> list[DocumentInfo]:
+        """Documents with their coded segments: everyone's, and `coder`'s own."""
         where, params = self._document_where(filters, text)
-        sql = (
-            f"SELECT {self._INFO_COLUMNS}, "
+        coded = (
             "(SELECT count(*) FROM segments s WHERE s.doc = d.num AND EXISTS ("
             ' SELECT 1 FROM codings c WHERE c.doc = s.doc AND c.start < s."end" '
-            ' AND c."end" > s.start)) '
+            ' AND c."end" > s.start{}))'
+        )
+        mine = " AND c.coder = (SELECT num FROM coders WHERE name = ?)"
+        sql = (
+            f"SELECT {self._INFO_COLUMNS}, {coded.format('')}, "
+            f"{coded.format(mine) if coder else '0'} "
             f"FROM documents d {where} ORDER BY d.name"
         )
-        return [self.document_info(r) for r in self.db.execute(sql, params)]
+        rows = self.db.execute(sql, ([coder] if coder else []) + params)
+        return [self.document_info(r) for r in rows]
 
     def _document_where(
         self, filters: Mapping[str, str] | None, text: str | None = None
@@ -375,7 +385,7 @@ class Store(CodeTables, CodingTables):
     def get_document(self, key: str) -> tuple[int, DocumentInfo, str]:
         """(num, info, text) by name or uid; KeyError when absent."""
         row = self.db.execute(
-            f"SELECT d.num, {self._INFO_COLUMNS}, 0, d.text FROM documents d "
+            f"SELECT d.num, {self._INFO_COLUMNS}, 0, 0, d.text FROM documents d "
             "WHERE d.name = ? OR d.uid = ?",
             [key, key],
         ).fetchone()

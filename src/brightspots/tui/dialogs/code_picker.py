@@ -1,0 +1,85 @@
+"""Choose a code by typing part of its name: fuzzy, best matches first; enter applies."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, OptionList
+from textual.widgets.option_list import Option
+
+from brightspots.models import Code
+
+
+def fuzzy_score(query: str, text: str) -> int | None:
+    """Higher is better; None when the letters of `query` do not appear in order."""
+    query, text = query.casefold(), text.casefold()
+    if not query:
+        return 0
+    if query in text:
+        return 1000 - text.index(query) - len(text) // 10
+    position, score, previous = 0, 0, -2
+    for char in query:
+        found = text.find(char, position)
+        if found == -1:
+            return None
+        score += 10 if found == previous + 1 else 1  # runs of letters count more
+        previous, position = found, found + 1
+    return score
+
+
+class CodePickerDialog(ModalScreen[str | None]):
+    """Returns the chosen code's id, or None."""
+
+    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]
+
+    def __init__(self, codes: Sequence[Code], title: str = "Apply code") -> None:
+        super().__init__()
+        self.codes = list(codes)
+        self.title_text = title
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="picker"):
+            yield Input(placeholder=f"{self.title_text}: type to filter", id="picker-input")
+            yield OptionList(id="picker-options")
+
+    def on_mount(self) -> None:
+        self._fill("")
+
+    @on(Input.Changed, "#picker-input")
+    def _changed(self, event: Input.Changed) -> None:
+        self._fill(event.value)
+
+    def _fill(self, query: str) -> None:
+        scored = []
+        for code in self.codes:
+            score = fuzzy_score(query, f"{code.name} {code.id}")
+            if score is not None:
+                scored.append((-score, code.name, code))
+        options = self.query_one("#picker-options", OptionList)
+        options.clear_options()
+        for _, _, code in sorted(scored, key=lambda item: (item[0], item[1])):
+            key = f"[{code.key}] " if code.key else ""
+            options.add_option(Option(f"{key}{code.name}", id=code.id))
+        if scored:
+            options.highlighted = 0
+
+    @on(Input.Submitted, "#picker-input")
+    def _submitted(self) -> None:
+        options = self.query_one("#picker-options", OptionList)
+        if options.highlighted is not None:
+            self.dismiss(options.get_option_at_index(options.highlighted).id)
+
+    @on(OptionList.OptionSelected, "#picker-options")
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option.id)
+
+    def key_down(self) -> None:
+        self.query_one("#picker-options", OptionList).action_cursor_down()
+
+    def key_up(self) -> None:
+        self.query_one("#picker-options", OptionList).action_cursor_up()
