@@ -36,6 +36,9 @@ demo: install
 	$(BS) import $(DEMO) corpora/sample --metadata corpora/sample/metadata.csv
 	$(BS) codings load $(DEMO) corpora/sample-codings/*.csv
 	$(BS) status $(DEMO)
+	@echo
+	@echo "The demo project is $(DEMO). Open the coding workbench on it with:"
+	@echo "  $(BS) code $(DEMO)"
 
 lint: install
 	$(VENV)/bin/ruff check src tests benchmarks

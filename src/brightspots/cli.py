@@ -457,6 +457,26 @@ def status(project: Path, as_json: bool) -> None:
 
 @main.command()
 @PROJECT
+@click.option("--coder", help="Your name or initials (asked once, then remembered).")
+@click.option("--blind", is_flag=True, help="Show only your own codings (agreement studies).")
+def code(project: Path, coder: str | None, blind: bool) -> None:
+    """Open the coding workbench on a project.
+
+    \b
+    Example:
+      brightspots code study.bsp --coder ana
+    """
+    from brightspots.tui.app import create_app  # Textual loads only for the workbench
+
+    app = create_app(project, coder, blind)
+    try:
+        app.run()
+    finally:
+        app.project.close()
+
+
+@main.command()
+@PROJECT
 @click.argument("query")
 @click.option("--limit", default=20, show_default=True, help="How many passages to show.")
 def search(project: Path, query: str, limit: int) -> None:

@@ -16,18 +16,29 @@ from brightspots.models import Code
 
 
 def fuzzy_score(query: str, text: str) -> int | None:
-    """Higher is better; None when the letters of `query` do not appear in order."""
-    query, text = query.casefold(), text.casefold()
-    if not query:
-        return 0
-    if query in text:
-        return 1000 - text.index(query) - len(text) // 10
+    """Higher is better; None when some word of the query does not match. Words match in
+    any order (`mentor new` finds "New-teacher induction … mentoring"), each as a
+    substring (best) or as letters in order."""
+    total = 0
+    for word in query.casefold().split():
+        score = _word_score(word, text.casefold())
+        if score is None:
+            return None
+        total += score
+    return total
+
+
+def _word_score(word: str, text: str) -> int | None:
+    if word in text:
+        at = text.index(word)
+        starts_word = at == 0 or not text[at - 1].isalnum()
+        return 100 + 50 * starts_word - at // 10
     position, score, previous = 0, 0, -2
-    for char in query:
+    for char in word:
         found = text.find(char, position)
         if found == -1:
             return None
-        score += 10 if found == previous + 1 else 1  # runs of letters count more
+        score += 3 if found == previous + 1 else 1  # runs of letters count more
         previous, position = found, found + 1
     return score
 

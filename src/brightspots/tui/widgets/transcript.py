@@ -6,6 +6,7 @@ opens as fast as a short one."""
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -64,7 +65,7 @@ class TranscriptView(ScrollView, can_focus=True):
         self.view = view
         self.colours = colours
         self.cursor = 0
-        self.anchor: int | None = None
+        self.extent_from: int | None = None
         self.narrowed: tuple[int, int] | None = None
         self._layout: Layout | None = None
         self._codings: Sequence[Mapping[str, Any]] = view.codings
@@ -97,7 +98,9 @@ class TranscriptView(ScrollView, can_focus=True):
         segments = self.view.segments
         if not segments:
             return (0, 0)
-        low, high = sorted((self.cursor, self.anchor if self.anchor is not None else self.cursor))
+        low, high = sorted(
+            (self.cursor, self.extent_from if self.extent_from is not None else self.cursor)
+        )
         return segments[low].start, segments[high].end
 
     def codings_in_selection(self) -> list[Mapping[str, Any]]:
@@ -144,11 +147,13 @@ class TranscriptView(ScrollView, can_focus=True):
         for a, b in [*spans, selection]:
             cuts.update(p for p in (a, b) if line.start < p < line.end)
         points = sorted(cuts)
-        for a, b in zip(points, points[1:], strict=False):
+        for a, b in itertools.pairwise(points):
             style = BASE
             covering = [c for c in self._codings if c["start"] <= a and c["end"] >= b]
             if covering:
-                style = style + Style(bgcolor=_dim(self.colours.get(covering[-1]["code"], "#555555")))
+                style = style + Style(
+                    bgcolor=_dim(self.colours.get(covering[-1]["code"], "#555555"))
+                )
             if selection[0] <= a and b <= selection[1]:
                 style = style + SELECTED
             cells.append(Cell(text[a:b], style))
@@ -162,18 +167,20 @@ class TranscriptView(ScrollView, can_focus=True):
 
     def _margin(self, segment: int) -> str:
         s = self.view.segments[segment]
-        codes = sorted({c["code"] for c in self._codings if c["start"] < s.end and c["end"] > s.start})
+        codes = sorted(
+            {c["code"] for c in self._codings if c["start"] < s.end and c["end"] > s.start}
+        )
         return " ".join(codes)
 
     # --- movement ----------------------------------------------------------------------
 
     def action_cursor(self, delta: int) -> None:
-        self.anchor = None
+        self.extent_from = None
         self._move_to(self.cursor + delta)
 
     def action_extend(self, delta: int) -> None:
-        if self.anchor is None:
-            self.anchor = self.cursor
+        if self.extent_from is None:
+            self.extent_from = self.cursor
         self._move_to(self.cursor + delta, keep_anchor=True)
 
     def action_page(self, direction: int) -> None:
@@ -182,19 +189,19 @@ class TranscriptView(ScrollView, can_focus=True):
             return
         target_line = layout.first_line[self.cursor] + direction * max(1, self.size.height - 2)
         segment = _segment_at(layout, target_line)
-        self.anchor = None
+        self.extent_from = None
         self._move_to(segment)
 
     def action_edge(self, end: int) -> None:
-        self.anchor = None
+        self.extent_from = None
         self._move_to(len(self.view.segments) - 1 if end else 0)
 
     def move_to_segment(self, segment: int) -> None:
-        self.anchor = None
+        self.extent_from = None
         self._move_to(segment)
 
     def action_collapse(self) -> None:
-        self.anchor = None
+        self.extent_from = None
         self.narrowed = None
         self.refresh()
         self.post_message(self.CursorMoved(self.cursor))
@@ -212,18 +219,20 @@ class TranscriptView(ScrollView, can_focus=True):
         elif delta > 0 and len(words) > 1:
             start = words[1][0]
         elif delta < 0:
-            before = [m.start() for m in _WORD.finditer(self.view.text, self._segment_start(), start)]
+            before = [
+                m.start() for m in _WORD.finditer(self.view.text, self._segment_start(), start)
+            ]
             start = before[-1] if before else start
         self.narrowed = (start, end)
         self.refresh()
         self.post_message(self.CursorMoved(self.cursor))
 
     def _segment_start(self) -> int:
-        low = min(self.cursor, self.anchor if self.anchor is not None else self.cursor)
+        low = min(self.cursor, self.extent_from if self.extent_from is not None else self.cursor)
         return self.view.segments[low].start
 
     def _segment_end(self) -> int:
-        high = max(self.cursor, self.anchor if self.anchor is not None else self.cursor)
+        high = max(self.cursor, self.extent_from if self.extent_from is not None else self.cursor)
         return self.view.segments[high].end
 
     def _move_to(self, segment: int, keep_anchor: bool = False) -> None:
@@ -231,7 +240,7 @@ class TranscriptView(ScrollView, can_focus=True):
             return
         self.cursor = max(0, min(segment, len(self.view.segments) - 1))
         if not keep_anchor:
-            self.anchor = None
+            self.extent_from = None
         self.narrowed = None
         self.refresh()
         self._scroll_to_cursor()

@@ -1,0 +1,247 @@
+"""Coding one transcript: the transcript with its cursor and selection, the codebook tree
+(focus area > practice > code) with the highlighted code's definition, and keys that
+apply, repeat, remove, undo and redo codes. Every action is saved at once."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.events import Key
+from textual.screen import Screen
+from textual.widgets import Footer, Static, Tree
+
+from brightspots.errors import BrightspotsError
+from brightspots.models import Code
+from brightspots.project import DocumentView
+from brightspots.tui.dialogs.code_picker import CodePickerDialog
+from brightspots.tui.widgets.transcript import TranscriptView
+
+if TYPE_CHECKING:
+    from brightspots.tui.app import WorkbenchApp
+
+RECENT = 9
+
+
+class CodingScreen(Screen[None]):
+    BINDINGS = [
+        Binding("enter,space", "pick", "Code"),
+        Binding("period", "repeat", "Repeat"),
+        Binding("x", "uncode", "Uncode"),
+        Binding("u", "undo", "Undo"),
+        Binding("ctrl+r,U", "redo", "Redo"),
+        Binding("n", "next_uncoded", "Next uncoded"),
+        Binding("tab", "focus_next", "Codebook", show=False),
+        Binding("q", "back", "Documents"),
+        *[Binding(str(i), f"recent({i})", show=False) for i in range(1, 10)],
+    ]
+
+    def __init__(self, name: str) -> None:
+        super().__init__()
+        self.document_name = name
+        self.view: DocumentView = self.workbench.project.document(name)
+        self.codebook: list[Code] = list(self.workbench.codes())
+
+    @property
+    def workbench(self) -> WorkbenchApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        colours = {c.id: c.colour or "#777777" for c in self.codebook}
+        view = self._visible(self.view)
+        yield Static(self._title(), id="coding-title")
+        with Horizontal():
+            yield TranscriptView(view, colours, id="transcript")
+            with Vertical(id="side"):
+                yield Tree("Codebook", id="codebook")
+                yield Static(id="code-details")
+                yield Static(id="recent")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._fill_tree()
+        self._show_recent()
+        self.query_one(TranscriptView).focus()
+
+    def _title(self) -> str:
+        m = self.view.info.meta
+        return (
+            f"{self.view.info.name} · {m.country} {m.school_id} {m.school_group} · "
+            f"{m.respondent_role or '-'} · {m.method or '-'} · {self.workbench.coder}"
+        )
+
+    def _visible(self, view: DocumentView) -> DocumentView:
+        """Blind mode: only the coder's own codings are shown."""
+        if not self.workbench.blind:
+            return view
+        mine = tuple(c for c in view.codings if c["coder"] == self.workbench.coder)
+        return DocumentView(view.info, view.text, view.turns, view.segments, view.annotations,
+                            mine)  # fmt: skip
+
+    # --- the codebook panel --------------------------------------------------------------
+
+    def _fill_tree(self) -> None:
+        tree: Tree[str] = self.query_one("#codebook", Tree)
+        tree.clear()
+        counts = self.workbench.project.store.coding_counts()
+        framework = self.workbench.project.framework()
+        placed: set[str] = set()
+        for area in framework.focus_areas if framework else ():
+            area_node = tree.root.add(area.name, expand=False)
+            for practice in area.practices:
+                node = area_node.add(practice.name, expand=False)
+                for code in (c for c in self.codebook if practice.id in c.practices):
+                    node.add_leaf(self._code_label(code, counts), data=code.id)
+                    placed.add(code.id)
+        rest = [c for c in self.codebook if c.id not in placed]
+        if rest:
+            node = tree.root.add("Not mapped to a practice", expand=False)
+            for code in rest:
+                node.add_leaf(self._code_label(code, counts), data=code.id)
+        tree.root.expand()
+
+    @staticmethod
+    def _code_label(code: Code, counts: dict[str, int]) -> str:
+        key = f"[{code.key}] " if code.key else ""
+        return f"{key}{code.name} ({counts.get(code.id, 0)})"
+
+    @on(Tree.NodeHighlighted, "#codebook")
+    def _highlighted(self, event: Tree.NodeHighlighted[str]) -> None:
+        code = self._code(event.node.data)
+        details = self.query_one("#code-details", Static)
+        if code is None:
+            details.update("")
+            return
+        examples = "\n".join(f"  “{e}”" for e in code.examples)
+        details.update(
+            f"[b]{code.name}[/b]\n{code.definition}\n\n[b]Include[/b] "
+            f"{code.inclusion}\n[b]Exclude[/b] {code.exclusion}\n{examples}"
+        )
+
+    @on(Tree.NodeSelected, "#codebook")
+    def _tree_selected(self, event: Tree.NodeSelected[str]) -> None:
+        if event.node.data is not None:
+            self.apply(event.node.data)
+            self.query_one(TranscriptView).focus()
+
+    def _code(self, key: str | None) -> Code | None:
+        return next((c for c in self.codebook if c.id == key), None)
+
+    # --- actions ----------------------------------------------------------------------
+
+    def apply(self, code: str) -> None:
+        transcript = self.query_one(TranscriptView)
+        start, end = transcript.selection()
+
+        def act() -> None:
+            self.workbench.project.apply_code(self.document_name, start, end, code,
+                                              self.workbench.coder)  # fmt: skip
+            self.workbench.remember(code)
+
+        if self._safely(act):
+            self._reload_codings()
+            self._show_recent()
+
+    def action_pick(self) -> None:
+        self.app.push_screen(CodePickerDialog(self.codebook), self._picked)
+
+    def _picked(self, code: str | None) -> None:
+        if code:
+            self.apply(code)
+
+    def action_repeat(self) -> None:
+        if self.workbench.recent:
+            self.apply(self.workbench.recent[0])
+        else:
+            self.notify("No code applied yet: press enter to choose one.")
+
+    def action_recent(self, number: int) -> None:
+        recent = self.workbench.recent
+        if number <= len(recent):
+            self.apply(recent[number - 1])
+
+    def on_key(self, event: Key) -> None:
+        """A codebook shortcut letter applies its code (unless the letter is a workbench key)."""
+        if event.character and event.character.isalnum():
+            code = next((c for c in self.codebook if c.key == event.character), None)
+            if code is not None:
+                event.stop()
+                self.apply(code.id)
+
+    def action_uncode(self) -> None:
+        transcript = self.query_one(TranscriptView)
+        mine = [c for c in transcript.codings_in_selection()
+                if c["coder"] == self.workbench.coder]  # fmt: skip
+        if not mine:
+            self.notify("None of your codes is on the selection.")
+            return
+        if len({c["code"] for c in mine}) == 1:
+            self._remove(mine)
+            return
+        choices = [c for c in self.codebook if c.id in {m["code"] for m in mine}]
+
+        def chosen(code: str | None) -> None:
+            if code:
+                self._remove([c for c in mine if c["code"] == code])
+
+        self.app.push_screen(CodePickerDialog(choices, "Remove code"), chosen)
+
+    def _remove(self, codings: list[Any]) -> None:
+        def act() -> None:
+            for c in codings:
+                self.workbench.project.remove_coding(c["uid"], self.workbench.coder)
+
+        if self._safely(act):
+            self._reload_codings()
+
+    def action_undo(self) -> None:
+        self._history(self.workbench.project.undo, "Undone")
+
+    def action_redo(self) -> None:
+        self._history(self.workbench.project.redo, "Redone")
+
+    def _history(self, step: Callable[[str], Any], verb: str) -> None:
+        done = step(self.workbench.coder)
+        if done is None:
+            self.notify(f"Nothing to {verb.lower()[:-2]}.")
+            return
+        self.notify(f"{verb}: {done.describe()}")
+        self.codebook = list(self.workbench.codes())
+        self._reload_codings()
+
+    def action_next_uncoded(self) -> None:
+        transcript = self.query_one(TranscriptView)
+        spans = [(c["start"], c["end"]) for c in transcript.codings]
+        for segment in self.view.segments[transcript.cursor + 1 :]:
+            if segment.role == "interviewer":
+                continue
+            if not any(a < segment.end and b > segment.start for a, b in spans):
+                transcript.move_to_segment(segment.index)
+                return
+        self.notify("No uncoded segment after this one.")
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    # --- helpers ------------------------------------------------------------------------
+
+    def _reload_codings(self) -> None:
+        fresh = self._visible(self.workbench.project.document(self.document_name))
+        self.query_one(TranscriptView).set_codings(fresh.codings)
+
+    def _show_recent(self) -> None:
+        names = [f"{i}:{self._code(k).name if self._code(k) else k}"  # type: ignore[union-attr]
+                 for i, k in enumerate(self.workbench.recent[:RECENT], start=1)]  # fmt: skip
+        self.query_one("#recent", Static).update("Recent  " + "  ".join(names) if names else "")
+
+    def _safely(self, act: Callable[[], None]) -> bool:
+        try:
+            act()
+        except BrightspotsError as error:
+            self.notify(error.message, title=error.title, severity="error")
+            return False
+        return True

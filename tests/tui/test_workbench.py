@@ -1,0 +1,190 @@
+"""The workbench driven by real key presses (Textual's Pilot); assertions read the store."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+import pytest
+from textual.pilot import Pilot
+
+from brightspots.project import Project
+from brightspots.segment import SpacySegmenter
+from brightspots.tui.app import CODER_KEY, WorkbenchApp
+from brightspots.tui.screens.coding import CodingScreen
+from brightspots.tui.widgets.transcript import TranscriptView
+from tests.conftest import HEAD_TEACHER, write
+
+SIZE = (120, 36)
+
+
+@pytest.fixture
+def study(tmp_path: Path, segmenter: SpacySegmenter) -> Path:
+    path = tmp_path / "study.bsp"
+    with Project.create(path, segmenter=segmenter) as project:
+        project.import_files([write(tmp_path / "ht.txt", HEAD_TEACHER)])
+    return path
+
+
+def drive(path: Path, script: Callable[[Pilot[None], WorkbenchApp], Awaitable[None]],
+          coder: str | None = "ana", blind: bool = False) -> None:  # fmt: skip
+    project = Project.open(path)
+    app = WorkbenchApp(project, coder, blind)
+
+    async def run() -> None:
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            await script(pilot, app)
+
+    try:
+        asyncio.run(run())
+    finally:
+        project.close()
+
+
+def stored(path: Path) -> list[tuple[str, str, str]]:
+    with Project.open(path) as project:
+        return [(c["code"], c["snippet"], c["coder"]) for c in project.document("ht.txt").codings]
+
+
+async def open_document(pilot: Pilot[None]) -> TranscriptView:
+    await pilot.press("enter")
+    await pilot.pause()
+    assert isinstance(pilot.app.screen, CodingScreen)
+    return pilot.app.screen.query_one(TranscriptView)
+
+
+async def pick(pilot: Pilot[None], words: str) -> None:
+    await pilot.press("enter")
+    await pilot.pause()
+    await pilot.press(*words)
+    await pilot.press("enter")
+    await pilot.pause()
+
+
+def test_code_a_sentence_with_the_picker(study: Path) -> None:
+    async def script(pilot: Pilot[None], app: WorkbenchApp) -> None:
+        transcript = await open_document(pilot)
+        await pilot.press("j")  # the head teacher's one-to-five sentence
+        assert "one-to-five" in transcript.view.segments[transcript.cursor].text
+        await pick(pilot, "one-to-five")
+
+    drive(study, script)
+    assert stored(study) == [(
+        "mentoring-one-to-five",
+        "Each strong teacher takes five others, we call it one-to-five.",
+        "ana",
+    )]  # fmt: skip
+
+
+def test_narrow_to_part_of_a_sentence_then_undo_and_redo(study: Path) -> None:
+    async def script(pilot: Pilot[None], app: WorkbenchApp) -> None:
+        await open_document(pilot)
+        await pilot.press("j")
+        await pilot.press("right_curly_bracket", "right_curly_bracket")  # start two words on
+        await pick(pilot, "one-to-five")
+        await pilot.press("u")
+        await pilot.pause()
+        assert stored(study) == []
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+
+    drive(study, script)
+    assert stored(study) == [(
+        "mentoring-one-to-five", "teacher takes five others, we call it one-to-five.", "ana"
+    )]  # fmt: skip
+
+
+def test_extend_across_segments_repeat_recent_and_shortcut(study: Path) -> None:
+    async def script(pilot: Pilot[None], app: WorkbenchApp) -> None:
+        await open_document(pilot)
+        await pilot.press("G")  # last segment: "Some of them, not all."
+        await pilot.press("K")  # extend up to "They come on Fridays."
+        await pick(pilot, "parent teacher contact")
+        await pilot.press("k", "k", "k")
+        await pilot.press("period")  # repeat the last code
+        await pilot.press("g", "1")  # recent code 1 on the first segment
+        await pilot.press("m")  # the codebook's shortcut letter for one-to-five mentoring
+        await pilot.pause()
+
+    drive(study, script)
+    codings = stored(study)
+    assert (
+        "parent-teacher-contact",
+        "They come on Fridays. Some of them, not all.",
+        "ana",
+    ) in codings
+    assert len([c for c in codings if c[0] == "parent-teacher-contact"]) == 3
+    assert any(c[0] == "mentoring-one-to-five" for c in codings)
+
+
+def test_remove_a_code_and_undo_after_a_restart(study: Path) -> None:
+    async def code_then_remove(pilot: Pilot[None], app: WorkbenchApp) -> None:
+        await open_document(pilot)
+        await pilot.press("j")
+        await pick(pilot, "one-to-five")
+        await pilot.press("x")
+        await pilot.pause()
+        assert stored(study) == []
+
+    drive(study, code_then_remove)
+
+    async def undo_later(pilot: Pilot[None], app: WorkbenchApp) -> None:
+        await open_document(pilot)
+        await pilot.press("u")
+        await pilot.pause()
+
+    drive(study, undo_later)
+    assert [c[0] for c in stored(study)] == ["mentoring-one-to-five"]
+
+
+def test_blind_mode_hides_other_coders(study: Path) -> None:
+    with Project.open(study) as project:
+        text = project.document("ht.txt").text
+        start = text.index("They come")
+        project.apply_code("ht.txt", start, start + 9, "parent-teacher-contact", "bo")
+
+    seen: dict[str, int] = {}
+
+    async def script(pilot: Pilot[None], app: WorkbenchApp) -> None:
+        transcript = await open_document(pilot)
+        seen["codings"] = len(transcript.codings)
+
+    drive(study, script, blind=True)
+    assert seen["codings"] == 0
+    drive(study, script, blind=False)
+    assert seen["codings"] == 1
+
+
+def test_the_coder_is_asked_once_and_remembered(study: Path) -> None:
+    async def script(pilot: Pilot[None], app: WorkbenchApp) -> None:
+        await pilot.press(*"zoe", "enter")
+        await pilot.pause()
+
+    drive(study, script, coder=None)
+    with Project.open(study) as project:
+        assert project.store.get_meta(CODER_KEY) == "zoe"
+    assert WorkbenchApp(Project.open(study)).coder == "zoe"
+
+
+def test_documents_filter(study: Path, tmp_path: Path) -> None:
+    with Project.open(study) as project:
+        project.import_files(
+            [
+                write(
+                    tmp_path / "other.txt",
+                    HEAD_TEACHER.replace("country: ET", "country: TD")
+                    .replace("ET-S01", "TD-S02")
+                    .replace("one", "un"),
+                )
+            ]
+        )
+
+    async def script(pilot: Pilot[None], app: WorkbenchApp) -> None:
+        await pilot.press("slash", *"TD")
+        await pilot.pause()
+        table = app.screen.query_one("#documents-table")
+        assert table.row_count == 1  # type: ignore[attr-defined]
+
+    drive(study, script)
