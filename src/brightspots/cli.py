@@ -21,6 +21,7 @@ from brightspots import codebook as codebook_io
 from brightspots.config import set_offline_environment
 from brightspots.errors import BrightspotsError
 from brightspots.importer import ImportOptions, ImportReport
+from brightspots.listing import DOCUMENT_COLUMNS, document_row
 from brightspots.project import Project
 
 console = Console()
@@ -343,24 +344,11 @@ def documents(project: Path, text: str | None, as_json: bool, **filters: str | N
     if as_json:
         emit_json([asdict(d) for d in found])
         return
-    table = Table(
-        "document", "country", "school", "group", "role", "method", "lang", "segments", "coded"
-    )
+    columns = [c for c in DOCUMENT_COLUMNS if c != "mine"]  # the CLI has no coder
+    table = Table(*columns)
     for d in found:
-        m = d.meta
-        country = m.country + (f" ({m.territory})" if m.territory else "")
-        share = f"{d.coded_segments / d.segment_count:.0%}" if d.segment_count else "-"
-        table.add_row(
-            escape(d.name),
-            country,
-            m.school_id,
-            m.school_group,
-            m.respondent_role or "",
-            m.method or "",
-            m.language,
-            str(d.segment_count),
-            share,
-        )
+        cells = dict(zip(DOCUMENT_COLUMNS, document_row(d), strict=True))
+        table.add_row(*(escape(cells[c]) for c in columns))
     console.print(table)
     console.print(f"{len(found)} document(s).")
 

@@ -10,34 +10,13 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Static
 
+from brightspots.listing import DOCUMENT_COLUMNS, document_row
 from brightspots.models import DocumentInfo
 
 if TYPE_CHECKING:
     from brightspots.tui.app import WorkbenchApp
 
-COLUMNS = ("document", "country", "school", "group", "role", "method", "lang", "segments",
-           "mine", "all")  # fmt: skip
-
-
-def _share(part: int, whole: int) -> str:
-    return f"{part / whole:.0%}" if whole else "-"
-
-
-def row_of(d: DocumentInfo) -> tuple[str, ...]:
-    m = d.meta
-    country = m.country + (f" {m.territory}" if m.territory else "")
-    return (
-        d.name,
-        country,
-        m.school_id,
-        m.school_group,
-        m.respondent_role or "",
-        m.method or "",
-        m.language,
-        str(d.segment_count),
-        _share(d.coded_by_me, d.segment_count),
-        _share(d.coded_segments, d.segment_count),
-    )
+COLUMNS = DOCUMENT_COLUMNS
 
 
 def matches(row: tuple[str, ...], query: str) -> bool:
@@ -90,7 +69,7 @@ class DocumentsScreen(Screen[None]):
     def _fill(self) -> None:
         table = self.query_one(DataTable)
         query = self.query_one("#documents-filter", Input).value
-        rows = [row_of(d) for d in self.documents]
+        rows = [document_row(d) for d in self.documents]
         shown = [r for r in rows if matches(r, query)]
         numeric = COLUMNS[self.sorted_by] == "segments"
         shown.sort(
