@@ -174,17 +174,3 @@ class Codebook:
     version: str
     framework: str | None
     codes: tuple[Code, ...]
-
-
-@dataclass(frozen=True)
-class Coding:
-    id: str
-    document_id: str
-    start: int
-    end: int
-    code_id: str
-    coder: str
-    snippet: str
-    origin: str = "manual"
-    status: str = "ok"  # "ok", or "detached" when its text vanished from a changed document
-    created_at: str = ""

@@ -157,22 +157,8 @@ class Store(CodeTables, CodingTables):
             [new_uid(), now(), coder, action, json.dumps(payload, ensure_ascii=False)],
         )
 
-    def list_events(self, limit: int = 50) -> list[dict[str, Any]]:
-        rows = self.db.execute(
-            "SELECT e.seq, e.at, c.name, e.action, e.payload FROM events e "
-            "LEFT JOIN coders c ON c.num = e.coder ORDER BY e.seq DESC LIMIT ?",
-            [limit],
-        ).fetchall()
-        return [
-            {"seq": r[0], "at": r[1], "coder": r[2], "action": r[3], "payload": json.loads(r[4])}
-            for r in rows
-        ]
-
     def roles(self) -> list[str]:
         return [r[0] for r in self.db.execute("SELECT name FROM roles ORDER BY builtin DESC, name")]
-
-    def add_role(self, name: str) -> None:
-        self.db.execute("INSERT OR IGNORE INTO roles (name, builtin) VALUES (?, 0)", [name])
 
     def aliases(self) -> dict[str, str]:
         return {r[0]: r[1] for r in self.db.execute("SELECT label, role FROM speaker_aliases")}
@@ -392,9 +378,6 @@ class Store(CodeTables, CodingTables):
         if row is None:
             raise KeyError(key)
         return int(row[0]), self.document_info(row[1:-1]), str(row[-1])
-
-    def document_names(self) -> list[str]:
-        return [r[0] for r in self.db.execute("SELECT name FROM documents ORDER BY name")]
 
     def list_turns(self, num: int) -> list[Turn]:
         rows = self.db.execute(
