@@ -188,3 +188,54 @@ def test_documents_filter(study: Path, tmp_path: Path) -> None:
         assert table.row_count == 1  # type: ignore[attr-defined]
 
     drive(study, script)
+
+
+def test_memo_on_the_selection_then_edit_and_undo(study: Path) -> None:
+    async def script(pilot: Pilot[None], app: WorkbenchApp) -> None:
+        transcript = await open_document(pilot)
+        await pilot.press("j", "M")
+        await pilot.pause()
+        await pilot.press(*"Ask the teachers", "ctrl+s")
+        await pilot.pause()
+        assert "✎" in transcript._margin(1)
+        assert "Ask the teachers" in str(app.screen.query_one("#memos").render())
+        await pilot.press("M")
+        await pilot.pause()
+        await pilot.press(*" too", "ctrl+s")
+        await pilot.pause()
+
+    drive(study, script)
+    with Project.open(study) as project:
+        memos = project.memos(document="ht.txt")
+        assert [(m["target"], m["text"], m["coder"]) for m in memos] == [
+            ("segment", "Ask the teachers too", "ana")
+        ]
+        project.undo("ana")
+        assert project.memos(document="ht.txt")[0]["text"] == "Ask the teachers"
+
+
+def test_find_in_the_document_ignores_case_and_accents(study: Path) -> None:
+    async def script(pilot: Pilot[None], app: WorkbenchApp) -> None:
+        transcript = await open_document(pilot)
+        await pilot.press("slash")
+        await pilot.pause()
+        await pilot.press(*"FRIDAYS", "enter")
+        await pilot.pause()
+        assert transcript.view.segments[transcript.cursor].text == "They come on Fridays."
+
+    drive(study, script)
+
+
+def test_help_lists_the_keys_of_the_screen(study: Path) -> None:
+    async def script(pilot: Pilot[None], app: WorkbenchApp) -> None:
+        await open_document(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        text = str(app.screen.query_one("#help Static").render())
+        for words in ("Undo", "Memo", "Find", "Next uncoded", "recent code"):
+            assert words in text
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, CodingScreen)
+
+    drive(study, script)

@@ -10,6 +10,7 @@ from textual.binding import Binding
 from brightspots.models import Code
 from brightspots.project import Project
 from brightspots.tui.dialogs.coder import CoderDialog
+from brightspots.tui.dialogs.help import EXTRA, HelpDialog
 from brightspots.tui.screens.coding import CodingScreen
 from brightspots.tui.screens.documents import DocumentsScreen
 
@@ -21,7 +22,10 @@ class WorkbenchApp(App[None]):
 
     CSS_PATH = "workbench.tcss"
     TITLE = "brightspots"
-    BINDINGS = [Binding("ctrl+q", "quit", "Quit", priority=True)]
+    BINDINGS = [
+        Binding("ctrl+q", "quit", "Quit", priority=True),
+        Binding("question_mark", "help", "Keys"),
+    ]
 
     def __init__(self, project: Project, coder: str | None = None, blind: bool = False) -> None:
         super().__init__()
@@ -41,6 +45,17 @@ class WorkbenchApp(App[None]):
         with self.project.store.transaction():
             self.project.store.set_meta(CODER_KEY, self.coder)
         self.push_screen(DocumentsScreen())
+
+    def action_help(self) -> None:
+        if isinstance(self.screen, HelpDialog):
+            return
+        keys = [
+            (b.binding.key_display or key, b.binding.description)
+            for key, b in self.screen.active_bindings.items()
+        ]
+        if isinstance(self.screen, CodingScreen):
+            keys += EXTRA
+        self.push_screen(HelpDialog(keys, type(self.screen).__name__.removesuffix("Screen")))
 
     def codes(self) -> tuple[Code, ...]:
         codebook = self.project.codebook()

@@ -33,8 +33,9 @@ class Layout:
     width: int
 
 
-def lay_out_lines(text: str, turns: Sequence[Turn], segments: Sequence[Segment],
-                  width: int) -> Layout:  # fmt: skip
+def lay_out_lines(
+    text: str, turns: Sequence[Turn], segments: Sequence[Segment], width: int
+) -> Layout:
     width = max(width, 10)
     lines: list[Line] = []
     first_line: list[int] = [0] * len(segments)
@@ -51,8 +52,9 @@ def lay_out_lines(text: str, turns: Sequence[Turn], segments: Sequence[Segment],
         for segment in by_turn.get(turn.index, []):
             first_line[segment.index] = len(lines)
             pieces = wrap(text, segment.start, segment.end, width)
-            lines += [Line("text", a, b, segment.index, first=i == 0)
-                      for i, (a, b) in enumerate(pieces)]  # fmt: skip
+            lines += [
+                Line("text", a, b, segment.index, first=i == 0) for i, (a, b) in enumerate(pieces)
+            ]
     return Layout(tuple(lines), tuple(first_line), width)
 
 

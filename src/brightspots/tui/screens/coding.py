@@ -4,9 +4,11 @@ apply, repeat, remove, undo and redo codes. Every action is saved at once."""
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from rich.markup import escape
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -19,12 +21,19 @@ from brightspots.errors import BrightspotsError
 from brightspots.models import Code
 from brightspots.project import DocumentView
 from brightspots.tui.dialogs.code_picker import CodePickerDialog
+from brightspots.tui.dialogs.text import AskDialog, MemoDialog
 from brightspots.tui.widgets.transcript import TranscriptView
 
 if TYPE_CHECKING:
     from brightspots.tui.app import WorkbenchApp
 
 RECENT = 9
+
+
+def fold(text: str) -> str:
+    """Case and accents ignored: `ecole` finds `École`."""
+    plain = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in plain if not unicodedata.combining(c))
 
 
 class CodingScreen(Screen[None]):
@@ -35,6 +44,8 @@ class CodingScreen(Screen[None]):
         Binding("u", "undo", "Undo"),
         Binding("ctrl+r,U", "redo", "Redo"),
         Binding("n", "next_uncoded", "Next uncoded"),
+        Binding("M", "memo", "Memo"),
+        Binding("slash", "find", "Find"),
         Binding("tab", "focus_next", "Codebook", show=False),
         Binding("q", "back", "Documents"),
         *[Binding(str(i), f"recent({i})", show=False) for i in range(1, 10)],
@@ -45,6 +56,8 @@ class CodingScreen(Screen[None]):
         self.document_name = name
         self.view: DocumentView = self.workbench.project.document(name)
         self.codebook: list[Code] = list(self.workbench.codes())
+        self.memos: list[dict[str, Any]] = []
+        self.last_find = ""
 
     @property
     def workbench(self) -> WorkbenchApp:
@@ -59,12 +72,14 @@ class CodingScreen(Screen[None]):
             with Vertical(id="side"):
                 yield Tree("Codebook", id="codebook")
                 yield Static(id="code-details")
+                yield Static(id="memos")
                 yield Static(id="recent")
         yield Footer()
 
     def on_mount(self) -> None:
         self._fill_tree()
         self._show_recent()
+        self._reload_memos()
         self.query_one(TranscriptView).focus()
 
     def _title(self) -> str:
@@ -79,8 +94,7 @@ class CodingScreen(Screen[None]):
         if not self.workbench.blind:
             return view
         mine = tuple(c for c in view.codings if c["coder"] == self.workbench.coder)
-        return DocumentView(view.info, view.text, view.turns, view.segments, view.annotations,
-                            mine)  # fmt: skip
+        return DocumentView(view.info, view.text, view.turns, view.segments, view.annotations, mine)
 
     # --- the codebook panel --------------------------------------------------------------
 
@@ -138,8 +152,9 @@ class CodingScreen(Screen[None]):
         start, end = transcript.selection()
 
         def act() -> None:
-            self.workbench.project.apply_code(self.document_name, start, end, code,
-                                              self.workbench.coder)  # fmt: skip
+            self.workbench.project.apply_code(
+                self.document_name, start, end, code, self.workbench.coder
+            )
             self.workbench.remember(code)
 
         if self._safely(act):
@@ -174,8 +189,7 @@ class CodingScreen(Screen[None]):
 
     def action_uncode(self) -> None:
         transcript = self.query_one(TranscriptView)
-        mine = [c for c in transcript.codings_in_selection()
-                if c["coder"] == self.workbench.coder]  # fmt: skip
+        mine = [c for c in transcript.codings_in_selection() if c["coder"] == self.workbench.coder]
         if not mine:
             self.notify("None of your codes is on the selection.")
             return
@@ -224,6 +238,88 @@ class CodingScreen(Screen[None]):
                 return
         self.notify("No uncoded segment after this one.")
 
+    # --- memos and find ---------------------------------------------------------------
+
+    def action_memo(self) -> None:
+        """A memo on the selection: a new one, or yours already on exactly this span."""
+        start, end = self.query_one(TranscriptView).selection()
+        existing = next(
+            (
+                m
+                for m in self.memos
+                if m["target"] == "segment"
+                and (m["start"], m["end"]) == (start, end)
+                and m["coder"] == self.workbench.coder
+            ),
+            None,
+        )
+        quote = self.view.text[start:end]
+        heading = f"Memo on “{quote[:50]}{'…' if len(quote) > 50 else ''}”"
+
+        def saved(text: str | None) -> None:
+            if text is None:
+                return
+            project, coder = self.workbench.project, self.workbench.coder
+            if existing is not None and not text.strip():
+                self._safely(lambda: project.remove_memo(existing["uid"], coder))
+            elif existing is not None:
+                self._safely(lambda: project.edit_memo(existing["uid"], text, coder))
+            elif text.strip():
+                self._safely(
+                    lambda: project.add_memo(
+                        "segment", text, coder, document=self.document_name, start=start, end=end
+                    )
+                )
+            self._reload_memos()
+
+        self.app.push_screen(MemoDialog(heading, existing["text"] if existing else ""), saved)
+
+    def _reload_memos(self) -> None:
+        self.memos = self.workbench.project.memos(document=self.document_name)
+        if self.workbench.blind:
+            self.memos = [m for m in self.memos if m["coder"] == self.workbench.coder]
+        transcript = self.query_one(TranscriptView)
+        transcript.set_memos(
+            [(m["start"], m["end"]) for m in self.memos if m["target"] == "segment"]
+        )
+        self._show_memos(transcript.cursor)
+
+    @on(TranscriptView.CursorMoved)
+    def _cursor_moved(self, event: TranscriptView.CursorMoved) -> None:
+        self._show_memos(event.segment)
+
+    def _show_memos(self, segment: int) -> None:
+        if not self.view.segments:
+            return
+        s = self.view.segments[segment]
+        here = [
+            m
+            for m in self.memos
+            if m["target"] == "document"
+            or (m["target"] == "segment" and m["start"] < s.end and m["end"] > s.start)
+        ]
+        lines = [f"✎ {m['coder']}: {m['text']}" for m in here]
+        self.query_one("#memos", Static).update(escape("\n".join(lines)))
+
+    def action_find(self) -> None:
+        def found(query: str | None) -> None:
+            if not query:
+                return
+            self.last_find = query
+            transcript = self.query_one(TranscriptView)
+            wanted = fold(query)
+            segments = self.view.segments
+            order = [*segments[transcript.cursor + 1 :], *segments[: transcript.cursor + 1]]
+            hit = next((s for s in order if wanted in fold(s.text)), None)
+            if hit is None:
+                self.notify(f"“{query}” is not in this document.")
+            else:
+                transcript.move_to_segment(hit.index)
+
+        self.app.push_screen(
+            AskDialog("Find in this document (accents optional):", self.last_find), found
+        )
+
     def action_back(self) -> None:
         self.app.pop_screen()
 
@@ -234,11 +330,13 @@ class CodingScreen(Screen[None]):
         self.query_one(TranscriptView).set_codings(fresh.codings)
 
     def _show_recent(self) -> None:
-        names = [f"{i}:{self._code(k).name if self._code(k) else k}"  # type: ignore[union-attr]
-                 for i, k in enumerate(self.workbench.recent[:RECENT], start=1)]  # fmt: skip
+        names = [
+            f"{i}:{self._code(k).name if self._code(k) else k}"  # type: ignore[union-attr]
+            for i, k in enumerate(self.workbench.recent[:RECENT], start=1)
+        ]
         self.query_one("#recent", Static).update("Recent  " + "  ".join(names) if names else "")
 
-    def _safely(self, act: Callable[[], None]) -> bool:
+    def _safely(self, act: Callable[[], object]) -> bool:
         try:
             act()
         except BrightspotsError as error:

@@ -69,6 +69,7 @@ class TranscriptView(ScrollView, can_focus=True):
         self.narrowed: tuple[int, int] | None = None
         self._layout: Layout | None = None
         self._codings: Sequence[Mapping[str, Any]] = view.codings
+        self._memos: list[tuple[int, int]] = []
 
     # --- data ---------------------------------------------------------------------
 
@@ -81,11 +82,18 @@ class TranscriptView(ScrollView, can_focus=True):
         if self._layout is None:
             return
         first, last = self.scroll_offset.y, self.scroll_offset.y + self.size.height
-        touched = [y for y in range(first, min(last, len(self._layout.lines)))
-                   if any(_overlaps(self._layout.lines[y], a, b) for a, b in changed)
-                   or self._layout.lines[y].first]  # fmt: skip
+        touched = [
+            y
+            for y in range(first, min(last, len(self._layout.lines)))
+            if any(_overlaps(self._layout.lines[y], a, b) for a, b in changed)
+            or self._layout.lines[y].first
+        ]
         if touched:
             self.refresh_lines(min(touched) - first, max(touched) - min(touched) + 1)
+
+    def set_memos(self, spans: list[tuple[int, int]]) -> None:
+        self._memos = spans
+        self.refresh()
 
     @property
     def codings(self) -> Sequence[Mapping[str, Any]]:
@@ -109,15 +117,20 @@ class TranscriptView(ScrollView, can_focus=True):
 
     # --- layout and drawing -----------------------------------------------------------
 
+    def _margin_width(self) -> int:
+        """The code margin gives way on narrow terminals (the colours still show codes)."""
+        return 0 if self.size.width < 60 else min(MARGIN, self.size.width // 4)
+
     def _text_width(self) -> int:
-        return max(10, self.size.width - GUTTER - MARGIN - 1)
+        return max(10, self.size.width - GUTTER - self._margin_width() - 1)
 
     def on_resize(self) -> None:
         self._relayout()
 
     def _relayout(self) -> None:
-        layout = lay_out_lines(self.view.text, self.view.turns, self.view.segments,
-                               self._text_width())  # fmt: skip
+        layout = lay_out_lines(
+            self.view.text, self.view.turns, self.view.segments, self._text_width()
+        )
         self._layout = layout
         self.virtual_size = Size(self.size.width, len(layout.lines))
         self.refresh()
@@ -158,11 +171,12 @@ class TranscriptView(ScrollView, can_focus=True):
                 style = style + SELECTED
             cells.append(Cell(text[a:b], style))
         used = GUTTER + (line.end - line.start)
-        if line.first and line.segment is not None:
+        margin = self._margin_width()
+        if margin and line.first and line.segment is not None:
             names = self._margin(line.segment)
             if names:
-                pad = max(1, self.size.width - MARGIN - used)
-                cells += [Cell(" " * pad), Cell(names[: MARGIN - 1], MARGIN_STYLE)]
+                pad = max(1, self.size.width - margin - used)
+                cells += [Cell(" " * pad), Cell(names[: margin - 1], MARGIN_STYLE)]
         return Strip(cells).crop(0, self.size.width)
 
     def _margin(self, segment: int) -> str:
@@ -170,7 +184,8 @@ class TranscriptView(ScrollView, can_focus=True):
         codes = sorted(
             {c["code"] for c in self._codings if c["start"] < s.end and c["end"] > s.start}
         )
-        return " ".join(codes)
+        memo = any(a < s.end and b > s.start for a, b in self._memos)
+        return ("✎ " if memo else "") + " ".join(codes)
 
     # --- movement ----------------------------------------------------------------------
 
