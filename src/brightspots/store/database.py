@@ -220,6 +220,7 @@ class Store(CodeTables, CodingTables):
         """New text for a stored document: same identity, parts rebuilt (codings are the
         caller's business: it relocates them before this)."""
         self._delete_parts(num)
+        self.db.execute("INSERT OR IGNORE INTO coverage_stale (doc) VALUES (?)", [num])
         self.db.execute(
             "UPDATE documents SET format = ?, source_path = ?, source_hash = ?, import_key = ?, "
             "text_hash = ?, "
@@ -335,20 +336,40 @@ class Store(CodeTables, CodingTables):
         coder: str | None = None,
     ) -> list[DocumentInfo]:
         """Documents with their coded segments: everyone's, and `coder`'s own."""
+        self.refresh_coverage()
         where, params = self._document_where(filters, text)
         coded = (
-            "(SELECT count(*) FROM segments s WHERE s.doc = d.num AND EXISTS ("
-            ' SELECT 1 FROM codings c WHERE c.doc = s.doc AND c.start < s."end" '
-            ' AND c."end" > s.start{}))'
+            "coalesce((SELECT segments FROM coverage v WHERE v.doc = d.num AND v.coder = {}), 0)"
         )
-        mine = " AND c.coder = (SELECT num FROM coders WHERE name = ?)"
+        mine = "(SELECT num FROM coders WHERE name = ?)"
         sql = (
-            f"SELECT {self._INFO_COLUMNS}, {coded.format('')}, "
+            f"SELECT {self._INFO_COLUMNS}, {coded.format('0')}, "
             f"{coded.format(mine) if coder else '0'} "
             f"FROM documents d {where} ORDER BY d.name"
         )
         rows = self.db.execute(sql, ([coder] if coder else []) + params)
         return [self.document_info(r) for r in rows]
+
+    def refresh_coverage(self) -> None:
+        """Recount coded segments of the documents whose codings changed (the triggers of
+        schema v2 list them), for everyone (coder 0) and for each coder."""
+        if self.db.execute("SELECT 1 FROM coverage_stale LIMIT 1").fetchone() is None:
+            return
+        overlap = (
+            'FROM segments s JOIN codings c ON c.doc = s.doc AND c.start < s."end" '
+            'AND c."end" > s.start WHERE s.doc IN (SELECT doc FROM coverage_stale)'
+        )
+        with self.transaction():
+            self.db.execute("DELETE FROM coverage WHERE doc IN (SELECT doc FROM coverage_stale)")
+            self.db.execute(
+                f"INSERT INTO coverage SELECT s.doc, 0, count(DISTINCT s.id) {overlap} "
+                "GROUP BY s.doc"
+            )
+            self.db.execute(
+                f"INSERT INTO coverage SELECT s.doc, c.coder, count(DISTINCT s.id) {overlap} "
+                "GROUP BY s.doc, c.coder"
+            )
+            self.db.execute("DELETE FROM coverage_stale")
 
     def _document_where(
         self, filters: Mapping[str, str] | None, text: str | None = None

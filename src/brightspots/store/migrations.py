@@ -187,10 +187,15 @@ CREATE TABLE speaker_aliases (
 """
 
 
-def _v1(db: sqlite_utils.Database) -> None:
-    # Statement by statement: executescript() would commit and break the transaction.
-    for statement in _split(SCHEMA_V1):
-        db.execute(statement)
+def _script(schema: str) -> Callable[[sqlite_utils.Database], None]:
+    """A migration that runs a schema script statement by statement (executescript()
+    would commit, and break the migration's transaction)."""
+
+    def migrate(db: sqlite_utils.Database) -> None:
+        for statement in _split(schema):
+            db.execute(statement)
+
+    return migrate
 
 
 def _split(script: str) -> list[str]:
@@ -212,5 +217,36 @@ def _split(script: str) -> list[str]:
     return statements
 
 
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1]
+SCHEMA_V2 = """
+-- How many segments of each document are coded, by everyone (coder 0) and by each coder:
+-- a cache, so that listing thousands of documents does not scan a million segments.
+CREATE TABLE coverage (
+    doc INTEGER NOT NULL REFERENCES documents (num) ON DELETE CASCADE,
+    coder INTEGER NOT NULL,
+    segments INTEGER NOT NULL,
+    PRIMARY KEY (doc, coder)
+) WITHOUT ROWID;
+
+-- Documents whose cached coverage is out of date. Triggers fill it on every change to
+-- codings, whatever the code path; the store refills `coverage` for these on demand.
+CREATE TABLE coverage_stale (
+    doc INTEGER PRIMARY KEY
+);
+CREATE TRIGGER coverage_on_insert AFTER INSERT ON codings
+BEGIN INSERT OR IGNORE INTO coverage_stale (doc) VALUES (new.doc); END;
+CREATE TRIGGER coverage_on_delete AFTER DELETE ON codings
+BEGIN INSERT OR IGNORE INTO coverage_stale (doc) VALUES (old.doc); END;
+CREATE TRIGGER coverage_on_update AFTER UPDATE OF doc, start, "end", coder ON codings
+BEGIN
+    INSERT OR IGNORE INTO coverage_stale (doc) VALUES (old.doc);
+    INSERT OR IGNORE INTO coverage_stale (doc) VALUES (new.doc);
+END;
+INSERT INTO coverage_stale (doc) SELECT DISTINCT doc FROM codings;
+"""
+
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
+    _script(SCHEMA_V1),
+    _script(SCHEMA_V2),
+]
 SCHEMA_VERSION = len(MIGRATIONS)
