@@ -475,10 +475,10 @@ def search(project: Path, query: str, limit: int) -> None:
       brightspots search study.bsp "one-to-five mentor"
     """
     with opened(project) as proj:
-        hits = proj.search(query, limit)
+        hits = proj.search(query, limit=limit)
     table = Table("document", "at", "passage")
-    for name, start, _end, text in hits:
-        table.add_row(escape(name), str(start), escape(text))
+    for hit in hits:
+        table.add_row(escape(hit.document), str(hit.start), escape(hit.text))
     console.print(table)
 
 

@@ -172,7 +172,7 @@ def add_code(store: Store, name: str, coder: str, **fields: Any) -> dict[str, An
         "examples": [],
         "practices": [],
         "parent": None,
-    } | fields
+    } | _normalised(store, fields)
     _check_code(store, code, None)
     _do(store, "code.add", code, coder)
     return code
@@ -184,8 +184,7 @@ def edit_code(store: Store, ref: str, coder: str, **changes: Any) -> None:
     unknown = set(changes) - set(CODE_FIELDS)
     if unknown:
         raise InputError(f"a code has no field {', '.join(sorted(unknown))}")
-    if "parent" in changes and changes["parent"] is not None:
-        changes["parent"] = _code(store, changes["parent"])["uid"]
+    changes = _normalised(store, changes)
     changed = {k: v for k, v in changes.items() if code.get(k) != v}
     if not changed:
         return
@@ -258,7 +257,7 @@ def undo(store: Store, coder: str) -> Step | None:
     if not done:
         return None
     step = done[-1]
-    with store.transaction():
+    with store.refusing_conflicts(_cannot(step, "undo")), store.transaction():
         _run(store, step.action, step.payload, forward=False)
         store.record("undo", {"target": step.seq, "action": step.action}, coder)
     return step
@@ -270,10 +269,19 @@ def redo(store: Store, coder: str) -> Step | None:
     if not undone:
         return None
     step = undone[-1]
-    with store.transaction():
+    with store.refusing_conflicts(_cannot(step, "redo")), store.transaction():
         _run(store, step.action, step.payload, forward=True)
         store.record("redo", {"target": step.seq, "action": step.action}, coder)
     return step
+
+
+def _cannot(step: Step, verb: str) -> str:
+    """Others may have built on what a coder did (coded with a code they added, taken a
+    name they gave up): then the step cannot be replayed, and nothing is changed."""
+    return (
+        f"cannot {verb} “{step.describe()}”: the project has changed since in a way that "
+        "depends on it (another coder's work, or a name now in use)"
+    )
 
 
 def history(store: Store, coder: str) -> tuple[list[Step], list[Step]]:
@@ -459,6 +467,20 @@ def _is_ancestor(store: Store, ancestor: str, uid: str | None) -> bool:
         code = store.get_code(uid)
         uid = code["parent"] if code else None
     return False
+
+
+def _normalised(store: Store, fields: Mapping[str, Any]) -> dict[str, Any]:
+    """Fields as the store keeps them: a parent by uid (given by key or uid), lists not
+    tuples, names without surrounding spaces."""
+    out = dict(fields)
+    if out.get("parent") is not None:
+        out["parent"] = _code(store, out["parent"])["uid"]
+    for key in ("examples", "practices"):
+        if key in out and out[key] is not None:
+            out[key] = list(out[key])
+    if isinstance(out.get("name"), str):
+        out["name"] = out["name"].strip()
+    return out
 
 
 def _check_code(store: Store, code: Mapping[str, Any], old: Mapping[str, Any] | None) -> None:

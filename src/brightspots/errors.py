@@ -73,3 +73,10 @@ class ProjectError(BrightspotsError):
 
 class NotFoundError(BrightspotsError):
     title = "Not found"
+
+
+class ConflictError(BrightspotsError):
+    """An action the project can no longer take as asked, because of changes made since
+    (undoing what another coder has built on, a name taken in the meantime)."""
+
+    title = "Cannot do that now"

@@ -242,6 +242,7 @@ def import_files(
                 "skipped": [e.message for e in report.skipped],
             },
         )
+    store.refresh_coverage()  # segments changed under moved codings: recount them now
     return report
 
 

@@ -91,6 +91,34 @@ class Segment:
 
 
 @dataclass(frozen=True)
+class Hit:
+    """A segment found by full-text search, with its document's attributes."""
+
+    document: str
+    start: int
+    end: int
+    text: str
+    meta: DocumentMeta
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A coded passage as retrieval lists it: the coding, its text and its document's
+    attributes."""
+
+    coding: str  # the coding's uid
+    document: str
+    start: int
+    end: int
+    text: str
+    code: str
+    code_name: str
+    coder: str
+    status: str  # ok | detached
+    meta: DocumentMeta
+
+
+@dataclass(frozen=True)
 class Document:
     """A document ready to store: text laid out, turns, annotations, segments, metadata."""
 

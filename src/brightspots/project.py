@@ -6,6 +6,7 @@ and swappable (`Segmenter` now; `Embedder`, `Clusterer` later)."""
 from __future__ import annotations
 
 import csv
+import difflib
 import io
 import unicodedata
 from collections.abc import Mapping, Sequence
@@ -25,6 +26,8 @@ from brightspots.models import (
     Codebook,
     DocumentInfo,
     Framework,
+    Hit,
+    Passage,
     Segment,
     Turn,
 )
@@ -33,6 +36,7 @@ from brightspots.store import Store
 from brightspots.store.database import DOCUMENT_FILTERS
 from brightspots.vocabulary import RESPONDENT, label_key
 
+RETRIEVAL_SCOPES = ("code", "practice", "focus_area")
 STATUS_GROUPS = ("country", "school_group", "respondent_role", "method", "language")
 
 
@@ -151,12 +155,16 @@ class Project:
         text: str | None = None,
         coder: str | None = None,
     ) -> list[DocumentInfo]:
+        self._check_filters(filters)
+        return self.store.list_documents(filters, text, coder)
+
+    @staticmethod
+    def _check_filters(filters: Mapping[str, str] | None) -> None:
         for key in filters or {}:
             if key not in DOCUMENT_FILTERS:
                 raise InputError(
                     f"cannot filter by {key!r}; use one of " + ", ".join(DOCUMENT_FILTERS)
                 )
-        return self.store.list_documents(filters, text, coder)
 
     def document(self, key: str) -> DocumentView:
         try:
@@ -174,8 +182,80 @@ class Project:
             codings=tuple(self.store.codings_of_document(num)),
         )
 
-    def search(self, query: str, limit: int = 50) -> list[tuple[str, int, int, str]]:
-        return self.store.search_segments(query, limit)
+    def codings(self, document: str) -> list[dict[str, Any]]:
+        """The codings of one document (every coder's), in text order; cheaper than
+        `document()` when only they changed."""
+        return self.store.codings_of_document(self._document_key(document)[0])
+
+    def code_counts(self, coder: str | None = None) -> dict[str, int]:
+        """How many codings each code has (only `coder`'s when given: blind mode)."""
+        return self.store.coding_counts(coder)
+
+    def _document_key(self, document: str) -> tuple[int, DocumentInfo]:
+        try:
+            num, info, _ = self.store.get_document(document)
+        except KeyError:
+            raise NotFoundError(
+                f"no document named {document!r} in this project (`brightspots documents` "
+                "lists them)"
+            ) from None
+        return num, info
+
+    def passages(
+        self,
+        scope: str,
+        key: str,
+        filters: Mapping[str, str] | None = None,
+        coders: Sequence[str] | None = None,
+        limit: int | None = None,
+    ) -> tuple[int, list[Passage]]:
+        """Every passage coded with a code, with any code of a practice, or of a focus area
+        (`scope` is code, practice or focus_area; `key` its id), optionally only in
+        documents matching `filters` and by some coders. Returns (total, first `limit`)."""
+        if scope not in RETRIEVAL_SCOPES:
+            raise InputError(
+                f"cannot retrieve by {scope!r}; use one of " + ", ".join(RETRIEVAL_SCOPES)
+            )
+        self._check_filters(filters)
+        known = self._scope_keys(scope)
+        if key not in known:
+            hint = difflib.get_close_matches(key, known, n=3)
+            raise NotFoundError(
+                f"no {scope.replace('_', ' ')} {key!r} in this project"
+                + (f"; did you mean {', '.join(hint)}?" if hint else "")
+            )
+        return self.store.list_passages(scope, key, filters, coders, limit)
+
+    def _scope_keys(self, scope: str) -> list[str]:
+        if scope == "code":
+            return list(self.store.code_numbers())
+        framework = self.framework()
+        if framework is None:
+            return []
+        if scope == "practice":
+            return [p.id for p in framework.practices()]
+        return [a.id for a in framework.focus_areas]
+
+    def context(
+        self, document: str, start: int, end: int, chars: int = 300
+    ) -> tuple[str, str, str]:
+        """A passage with up to `chars` characters of its document either side."""
+        try:
+            return self.store.text_around(document, start, end, chars)
+        except KeyError:
+            raise NotFoundError(f"no document named {document!r} in this project") from None
+
+    def attribute_values(self, column: str) -> list[str]:
+        """The values a document attribute takes in this project (for filter menus)."""
+        self._check_filters({column: ""})
+        return self.store.document_values(column)
+
+    def search(
+        self, query: str, filters: Mapping[str, str] | None = None, limit: int = 50
+    ) -> list[Hit]:
+        """Segments holding every word of `query` (accents and case ignored), best first."""
+        self._check_filters(filters)
+        return self.store.search_segments(query, filters, limit)
 
     def status(self) -> Status:
         documents = self.store.list_documents()
@@ -255,7 +335,7 @@ class Project:
         coding.remove_memo(self.store, uid, coder)
 
     def memos(self, document: str | None = None, code: str | None = None) -> list[dict[str, Any]]:
-        document_uid = self.document(document).info.id if document else None
+        document_uid = self._document_key(document)[1].id if document else None
         code_uid = coding.code_uid(self.store, code) if code else None
         return self.store.list_memos(document_uid, code_uid)
 
@@ -299,6 +379,7 @@ class Project:
             self.store.add_event(
                 "codings.load", {"files": [str(p) for p in paths], "added": counts[0]}
             )
+        self.store.refresh_coverage()  # here, so the workbench does not pay for it on start
         return counts
 
     def _read_codings(

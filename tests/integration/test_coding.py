@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from brightspots.errors import InputError, NotFoundError
+from brightspots.errors import ConflictError, InputError, NotFoundError
 from brightspots.project import Project
 from brightspots.segment import SpacySegmenter
 from tests.conftest import HEAD_TEACHER, write
@@ -179,3 +179,29 @@ def test_bad_actions_say_what_is_wrong(coded: Project) -> None:
         coded.apply_code("ht.txt", start, start + 2, "mentoring-one-to-five", "ana")
     with pytest.raises(NotFoundError):
         coded.apply_code("missing.txt", 0, 5, "mentoring-one-to-five", "ana")
+
+
+def test_a_new_code_can_sit_under_a_parent_given_by_key(coded: Project) -> None:
+    child = coded.add_code("Weekly one-to-five", "ana", parent="mentoring-one-to-five")
+    stored = coded.store.get_code(child["key"])
+    assert stored is not None
+    parent = coded.store.get_code("mentoring-one-to-five")
+    assert parent is not None and stored["parent"] == parent["uid"]
+    # a tuple of examples is the same as a list: no empty edit is recorded
+    coded.edit_code(child["key"], "ana", examples=("a",))
+    steps, _ = coded.history("ana")
+    coded.edit_code(child["key"], "ana", examples=("a",), name="  Weekly one-to-five ")
+    assert coded.history("ana")[0] == steps
+
+
+def test_undo_that_others_have_built_on_is_refused_and_changes_nothing(coded: Project) -> None:
+    code = coded.add_code("Parent visits", "ana")
+    text = coded.document("ht.txt").text
+    start = text.index("They come")
+    coded.apply_code("ht.txt", start, start + 9, code["key"], "bo")
+    before = snapshot(coded)
+    with pytest.raises(ConflictError, match="cannot undo"):
+        coded.undo("ana")  # bo has coded with the code ana would remove
+    assert snapshot(coded) == before
+    assert coded.undo("bo") is not None  # bo's own step still undoes
+    assert coded.undo("ana") is not None  # and then ana's can

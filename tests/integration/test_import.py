@@ -56,7 +56,9 @@ def test_folder_import_with_sheet_and_front_matter(project: Project, tmp_path: P
         assert english.text[segment.start : segment.end] == segment.text
     # full-text search, accents optional
     hits = project.search("pedagogique")
-    assert hits and hits[0][0] == "TD/directeur.srt"
+    assert hits and hits[0].document == "TD/directeur.srt"
+    assert hits[0].meta.country == "TD"
+    assert project.search("pedagogique", {"country": "ET"}) == []
     assert project.documents({"country": "TD"}, text="observe")[0].name == "TD/directeur.srt"
 
 

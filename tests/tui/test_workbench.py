@@ -239,3 +239,21 @@ def test_help_lists_the_keys_of_the_screen(study: Path) -> None:
         assert isinstance(app.screen, CodingScreen)
 
     drive(study, script)
+
+
+def test_the_command_palette_offers_every_action_of_the_screen(study: Path) -> None:
+    async def script(pilot: Pilot[None], app: WorkbenchApp) -> None:
+        await open_document(pilot)
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        for action in ("Code", "Undo", "Memo", "Next uncoded", "Retrieve", "Codebook", "Keys"):
+            assert action in titles
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"next uncoded")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, CodingScreen)
+        assert app.screen.query_one(TranscriptView).cursor > 0
+
+    drive(study, script)

@@ -195,10 +195,15 @@ class CodeTables(Tables):
     def code_numbers(self) -> dict[str, int]:
         return {r[0]: r[1] for r in self.db.execute("SELECT key, num FROM codes")}
 
-    def coding_counts(self) -> dict[str, int]:
+    def coding_counts(self, coder: str | None = None) -> dict[str, int]:
+        """Codings per code key (of one coder when given); codes without any count 0."""
+        counted = "SELECT code, count(*) AS n FROM codings"
+        if coder is not None:
+            counted += " WHERE coder = (SELECT num FROM coders WHERE name = ?)"
         rows = self.db.execute(
-            "SELECT k.key, count(c.num) FROM codes k LEFT JOIN codings c ON c.code = k.num "
-            "GROUP BY k.num"
+            f"SELECT k.key, coalesce(n.n, 0) FROM codes k LEFT JOIN ({counted} GROUP BY code) n "
+            "ON n.code = k.num",
+            [] if coder is None else [coder],
         )
         return {r[0]: r[1] for r in rows}
 

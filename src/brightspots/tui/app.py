@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from functools import partial
 from pathlib import Path
+from typing import Any
 
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.screen import Screen
 
 from brightspots.models import Code
 from brightspots.project import Project
+from brightspots.tui.dialogs.code_picker import PickerDialog
 from brightspots.tui.dialogs.coder import CoderDialog
 from brightspots.tui.dialogs.help import EXTRA, HelpDialog
+from brightspots.tui.dialogs.text import AskDialog
+from brightspots.tui.screens.codebook import CodebookScreen
 from brightspots.tui.screens.coding import CodingScreen
 from brightspots.tui.screens.documents import DocumentsScreen
+from brightspots.tui.screens.passages import FindScreen, RetrievalScreen, scope_choices
 
 CODER_KEY = "workbench.coder"
 
@@ -25,6 +33,9 @@ class WorkbenchApp(App[None]):
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", priority=True),
         Binding("question_mark", "help", "Keys"),
+        Binding("R", "retrieve", "Retrieve"),
+        Binding("F", "find_project", "Find in project"),
+        Binding("C", "codebook", "Codebook"),
     ]
 
     def __init__(self, project: Project, coder: str | None = None, blind: bool = False) -> None:
@@ -46,6 +57,22 @@ class WorkbenchApp(App[None]):
             self.project.store.set_meta(CODER_KEY, self.coder)
         self.push_screen(DocumentsScreen())
 
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        """The command palette (ctrl+p) offers every action of the current screen, named as
+        in the footer and the help, with its key."""
+        yield from super().get_system_commands(screen)
+        seen = set()
+        for key, active in screen.active_bindings.items():
+            binding = active.binding
+            if not binding.description or binding.action in seen or not active.enabled:
+                continue
+            seen.add(binding.action)
+            yield SystemCommand(
+                binding.description,
+                f"key: {binding.key_display or key}",
+                partial(self.run_action, binding.action, active.node),
+            )
+
     def action_help(self) -> None:
         if isinstance(self.screen, HelpDialog):
             return
@@ -61,8 +88,45 @@ class WorkbenchApp(App[None]):
         codebook = self.project.codebook()
         return codebook.codes if codebook else ()
 
-    def open_document(self, name: str) -> None:
-        self.push_screen(CodingScreen(name))
+    def open_document(self, name: str, at: tuple[int, int] | None = None) -> None:
+        """The coding screen on a document, with the span `at` selected when given."""
+        if isinstance(self.screen, CodingScreen) and self.screen.document_name == name:
+            self.screen.select_span(at)
+            return
+        self.push_screen(CodingScreen(name, at))
+
+    def action_retrieve(self, scope: str | None = None, replace: bool = False) -> None:
+        """Passages coded with a code, practice or focus area (`scope:key`; asked when
+        not given)."""
+
+        def chosen(choice: str | None) -> None:
+            if not choice:
+                return
+            kind, key = choice.split(":", 1)
+            if replace and isinstance(self.screen, RetrievalScreen):
+                self.switch_screen(RetrievalScreen(kind, key))
+            else:
+                self.push_screen(RetrievalScreen(kind, key))
+
+        if scope:
+            chosen(scope)
+            return
+        codes = [(c.id, c.name) for c in self.codes()]
+        choices = scope_choices(self.project.framework(), codes)
+        self.push_screen(PickerDialog(choices, "Retrieve passages of"), chosen)
+
+    def action_codebook(self) -> None:
+        if not isinstance(self.screen, CodebookScreen):
+            self.push_screen(CodebookScreen())
+
+    def action_find_project(self) -> None:
+        def asked(query: str | None) -> None:
+            if query and query.strip():
+                self.push_screen(FindScreen(query.strip()))
+
+        self.push_screen(
+            AskDialog("Find across the project (every word; accents optional):"), asked
+        )
 
     def remember(self, code: str) -> None:
         """Most recent first; keys 1–9 apply these."""

@@ -1,9 +1,11 @@
-"""Choose a code by typing part of its name: fuzzy, best matches first; enter applies."""
+"""Choose by typing part of a name: fuzzy, best matches first; enter chooses. Codes, and
+anything else named (a practice or focus area to retrieve)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
+from rich.markup import escape
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -43,14 +45,14 @@ def _word_score(word: str, text: str) -> int | None:
     return score
 
 
-class CodePickerDialog(ModalScreen[str | None]):
-    """Returns the chosen code's id, or None."""
+class PickerDialog(ModalScreen[str | None]):
+    """Choices are (id, label, words to match besides the label); returns the id or None."""
 
     BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]
 
-    def __init__(self, codes: Sequence[Code], title: str = "Apply code") -> None:
+    def __init__(self, choices: Sequence[tuple[str, str, str]], title: str) -> None:
         super().__init__()
-        self.codes = list(codes)
+        self.choices = list(choices)
         self.title_text = title
 
     def compose(self) -> ComposeResult:
@@ -67,15 +69,14 @@ class CodePickerDialog(ModalScreen[str | None]):
 
     def _fill(self, query: str) -> None:
         scored = []
-        for code in self.codes:
-            score = fuzzy_score(query, f"{code.name} {code.id}")
+        for position, (key, label, words) in enumerate(self.choices):
+            score = fuzzy_score(query, f"{label} {words}")
             if score is not None:
-                scored.append((-score, code.name, code))
+                scored.append((-score, position, key, label))
         options = self.query_one("#picker-options", OptionList)
         options.clear_options()
-        for _, _, code in sorted(scored, key=lambda item: (item[0], item[1])):
-            key = f"[{code.key}] " if code.key else ""
-            options.add_option(Option(f"{key}{code.name}", id=code.id))
+        for _, _, key, label in sorted(scored):
+            options.add_option(Option(escape(label), id=key))
         if scored:
             options.highlighted = 0
 
@@ -94,3 +95,12 @@ class CodePickerDialog(ModalScreen[str | None]):
 
     def key_up(self) -> None:
         self.query_one("#picker-options", OptionList).action_cursor_up()
+
+
+class CodePickerDialog(PickerDialog):
+    """Returns the chosen code's id, or None."""
+
+    def __init__(self, codes: Sequence[Code], title: str = "Apply code") -> None:
+        super().__init__(
+            [(c.id, (f"[{c.key}] " if c.key else "") + c.name, c.id) for c in codes], title
+        )

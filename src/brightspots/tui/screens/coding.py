@@ -36,6 +36,10 @@ def fold(text: str) -> str:
     return "".join(c for c in plain if not unicodedata.combining(c))
 
 
+def colours(codebook: list[Code]) -> dict[str, str]:
+    return {c.id: c.colour or "#777777" for c in codebook}
+
+
 class CodingScreen(Screen[None]):
     BINDINGS = [
         Binding("enter,space", "pick", "Code"),
@@ -46,29 +50,32 @@ class CodingScreen(Screen[None]):
         Binding("n", "next_uncoded", "Next uncoded"),
         Binding("M", "memo", "Memo"),
         Binding("slash", "find", "Find"),
-        Binding("tab", "focus_next", "Codebook", show=False),
+        Binding("R", "retrieve_here", "Retrieve"),
+        Binding("tab", "app.focus_next", "Codebook", show=False),
         Binding("q", "back", "Documents"),
         *[Binding(str(i), f"recent({i})", show=False) for i in range(1, 10)],
     ]
 
-    def __init__(self, name: str) -> None:
+    def __init__(self, name: str, at: tuple[int, int] | None = None) -> None:
         super().__init__()
         self.document_name = name
+        self.at = at
         self.view: DocumentView = self.workbench.project.document(name)
         self.codebook: list[Code] = list(self.workbench.codes())
         self.memos: list[dict[str, Any]] = []
         self.last_find = ""
+        self._shown: dict[str, str] = {}
+        self._filled = False
 
     @property
     def workbench(self) -> WorkbenchApp:
         return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
-        colours = {c.id: c.colour or "#777777" for c in self.codebook}
         view = self._visible(self.view)
         yield Static(self._title(), id="coding-title")
         with Horizontal():
-            yield TranscriptView(view, colours, id="transcript")
+            yield TranscriptView(view, colours(self.codebook), id="transcript")
             with Vertical(id="side"):
                 yield Tree("Codebook", id="codebook")
                 yield Static(id="code-details")
@@ -77,10 +84,35 @@ class CodingScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        self.query_one(TranscriptView).focus()
+        self.select_span(self.at)
+        # the transcript first: the side panels follow once it is on screen
+        self.call_after_refresh(self._fill_side)
+
+    def on_screen_resume(self) -> None:
+        """Back from the codebook editor, retrieval or another coder's undo: codes may have
+        been renamed, merged or deleted, and codings moved."""
+        if not self._filled:
+            return  # the first showing: on_mount draws everything
+        codebook = list(self.workbench.codes())
+        if codebook != self.codebook:
+            self.codebook = codebook
+            self.query_one(TranscriptView).colours = colours(codebook)
+            self._fill_tree()
+        self._reload_codings()
+        self._reload_memos()
+
+    def _fill_side(self) -> None:
+        self._filled = True
         self._fill_tree()
         self._show_recent()
         self._reload_memos()
-        self.query_one(TranscriptView).focus()
+
+    def select_span(self, at: tuple[int, int] | None) -> None:
+        if at is not None:
+            transcript = self.query_one(TranscriptView)
+            transcript.select_span(*at)
+            transcript.focus()
 
     def _title(self) -> str:
         m = self.view.info.meta
@@ -101,21 +133,22 @@ class CodingScreen(Screen[None]):
     def _fill_tree(self) -> None:
         tree: Tree[str] = self.query_one("#codebook", Tree)
         tree.clear()
-        counts = self.workbench.project.store.coding_counts()
+        app = self.workbench
+        counts = app.project.code_counts(app.coder if app.blind else None)
         framework = self.workbench.project.framework()
         placed: set[str] = set()
         for area in framework.focus_areas if framework else ():
-            area_node = tree.root.add(area.name, expand=False)
+            area_node = tree.root.add(area.name, data=f"focus_area:{area.id}", expand=False)
             for practice in area.practices:
-                node = area_node.add(practice.name, expand=False)
+                node = area_node.add(practice.name, data=f"practice:{practice.id}", expand=False)
                 for code in (c for c in self.codebook if practice.id in c.practices):
-                    node.add_leaf(self._code_label(code, counts), data=code.id)
+                    node.add_leaf(self._code_label(code, counts), data=f"code:{code.id}")
                     placed.add(code.id)
         rest = [c for c in self.codebook if c.id not in placed]
         if rest:
             node = tree.root.add("Not mapped to a practice", expand=False)
             for code in rest:
-                node.add_leaf(self._code_label(code, counts), data=code.id)
+                node.add_leaf(self._code_label(code, counts), data=f"code:{code.id}")
         tree.root.expand()
 
     @staticmethod
@@ -125,10 +158,11 @@ class CodingScreen(Screen[None]):
 
     @on(Tree.NodeHighlighted, "#codebook")
     def _highlighted(self, event: Tree.NodeHighlighted[str]) -> None:
-        code = self._code(event.node.data)
         details = self.query_one("#code-details", Static)
+        kind, _, key = (event.node.data or "").partition(":")
+        code = self._code(key) if kind == "code" else None
         if code is None:
-            details.update("")
+            details.update(self._framework_text(kind, key))
             return
         examples = "\n".join(f"  “{e}”" for e in code.examples)
         details.update(
@@ -138,9 +172,29 @@ class CodingScreen(Screen[None]):
 
     @on(Tree.NodeSelected, "#codebook")
     def _tree_selected(self, event: Tree.NodeSelected[str]) -> None:
-        if event.node.data is not None:
-            self.apply(event.node.data)
+        kind, _, key = (event.node.data or "").partition(":")
+        if kind == "code":
+            self.apply(key)
             self.query_one(TranscriptView).focus()
+
+    def _framework_text(self, kind: str, key: str) -> str:
+        framework = self.workbench.project.framework()
+        if framework is None or kind not in ("practice", "focus_area"):
+            return ""
+        items = framework.practices() if kind == "practice" else framework.focus_areas
+        item = next((i for i in items if i.id == key), None)
+        if item is None:
+            return ""
+        hint = "[dim]R lists its passages[/dim]"
+        return f"[b]{escape(item.name)}[/b]\n{escape(item.description)}\n\n{hint}"
+
+    def action_retrieve_here(self) -> None:
+        """Passages of the code, practice or focus area highlighted in the codebook (or a
+        choice of one)."""
+        tree: Tree[str] = self.query_one("#codebook", Tree)
+        node = tree.cursor_node
+        scope = node.data if tree.has_focus and node is not None else None
+        self.workbench.action_retrieve(scope)
 
     def _code(self, key: str | None) -> Code | None:
         return next((c for c in self.codebook if c.id == key), None)
@@ -229,11 +283,10 @@ class CodingScreen(Screen[None]):
 
     def action_next_uncoded(self) -> None:
         transcript = self.query_one(TranscriptView)
-        spans = [(c["start"], c["end"]) for c in transcript.codings]
         for segment in self.view.segments[transcript.cursor + 1 :]:
             if segment.role == "interviewer":
                 continue
-            if not any(a < segment.end and b > segment.start for a, b in spans):
+            if not transcript.is_coded(segment.index):
                 transcript.move_to_segment(segment.index)
                 return
         self.notify("No uncoded segment after this one.")
@@ -299,7 +352,7 @@ class CodingScreen(Screen[None]):
             or (m["target"] == "segment" and m["start"] < s.end and m["end"] > s.start)
         ]
         lines = [f"✎ {m['coder']}: {m['text']}" for m in here]
-        self.query_one("#memos", Static).update(escape("\n".join(lines)))
+        self._show("#memos", escape("\n".join(lines)))
 
     def action_find(self) -> None:
         def found(query: str | None) -> None:
@@ -326,15 +379,23 @@ class CodingScreen(Screen[None]):
     # --- helpers ------------------------------------------------------------------------
 
     def _reload_codings(self) -> None:
-        fresh = self._visible(self.workbench.project.document(self.document_name))
-        self.query_one(TranscriptView).set_codings(fresh.codings)
+        codings = self.workbench.project.codings(self.document_name)
+        if self.workbench.blind:
+            codings = [c for c in codings if c["coder"] == self.workbench.coder]
+        self.query_one(TranscriptView).set_codings(codings)
 
     def _show_recent(self) -> None:
         names = [
             f"{i}:{self._code(k).name if self._code(k) else k}"  # type: ignore[union-attr]
             for i, k in enumerate(self.workbench.recent[:RECENT], start=1)
         ]
-        self.query_one("#recent", Static).update("Recent  " + "  ".join(names) if names else "")
+        self._show("#recent", "Recent  " + "  ".join(names) if names else "")
+
+    def _show(self, selector: str, content: str) -> None:
+        """Update a side panel only when its content changes: an update costs a layout."""
+        if self._shown.get(selector) != content:
+            self._shown[selector] = content
+            self.query_one(selector, Static).update(content)
 
     def _safely(self, act: Callable[[], object]) -> bool:
         try:

@@ -8,15 +8,24 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Input, Static
+from textual.widgets import Footer, Input, Static
 
 from brightspots.listing import DOCUMENT_COLUMNS, document_row
 from brightspots.models import DocumentInfo
+from brightspots.tui.widgets.table import RowTable
 
 if TYPE_CHECKING:
     from brightspots.tui.app import WorkbenchApp
 
 COLUMNS = DOCUMENT_COLUMNS
+
+
+def sort_key(cell: str) -> tuple[int, float, str]:
+    """Numbers (`120`, `45%`) sort as numbers, before text; text sorts as text."""
+    try:
+        return (0, float(cell.rstrip("%")), "")
+    except ValueError:
+        return (1, 0.0, cell.casefold())
 
 
 def matches(row: tuple[str, ...], query: str) -> bool:
@@ -35,6 +44,7 @@ class DocumentsScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self.documents: list[DocumentInfo] = []
+        self.rows: list[tuple[str, ...]] = []
         self.sorted_by = 0
         self.descending = False
 
@@ -48,44 +58,32 @@ class DocumentsScreen(Screen[None]):
             placeholder="Filter: words in any column (country, school, role…)",
             id="documents-filter",
         )
-        yield DataTable(id="documents-table", cursor_type="row", zebra_stripes=True)
+        yield RowTable(COLUMNS, id="documents-table")
         yield Footer()
 
     def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        for column in COLUMNS:
-            table.add_column(column, key=column)
-        self.action_reload()
-        table.focus()
+        self.query_one(RowTable).focus()
 
     def on_screen_resume(self) -> None:
-        self.action_reload()  # coded shares change while coding
+        self.action_reload()  # on first show, and after coding (coded shares change)
 
     def action_reload(self) -> None:
         app = self.workbench
         self.documents = app.project.documents(coder=app.coder)
+        self.rows = [document_row(d) for d in self.documents]
         self._fill()
 
     def _fill(self) -> None:
-        table = self.query_one(DataTable)
+        table = self.query_one(RowTable)
         query = self.query_one("#documents-filter", Input).value
-        rows = [document_row(d) for d in self.documents]
-        shown = [r for r in rows if matches(r, query)]
-        numeric = COLUMNS[self.sorted_by] == "segments"
-        shown.sort(
-            key=lambda r: int(r[self.sorted_by]) if numeric else r[self.sorted_by],
-            reverse=self.descending,
-        )
-        cursor = table.cursor_row
-        table.clear()
-        for row in shown:
-            table.add_row(*row, key=row[0])
-        if shown:
-            table.move_cursor(row=min(cursor, len(shown) - 1))
+        shown = [r for r in self.rows if matches(r, query)] if query else list(self.rows)
+        shown.sort(key=lambda r: sort_key(r[self.sorted_by]), reverse=self.descending)
+        table.sorted_column, table.descending = self.sorted_by, self.descending
+        table.set_rows(shown, [r[0] for r in shown])
         blind = " · blind" if self.workbench.blind else ""
         self.query_one("#documents-title", Static).update(
             f"{self.workbench.project.store.path.name} · coder {self.workbench.coder}{blind} · "
-            f"{len(shown)} of {len(rows)} documents · enter opens one"
+            f"{len(shown)} of {len(self.rows)} documents · enter opens one"
         )
 
     @on(Input.Changed, "#documents-filter")
@@ -94,19 +92,17 @@ class DocumentsScreen(Screen[None]):
 
     @on(Input.Submitted, "#documents-filter")
     def _filter_done(self) -> None:
-        self.query_one(DataTable).focus()
+        self.query_one(RowTable).focus()
 
     def action_focus_filter(self) -> None:
         self.query_one("#documents-filter", Input).focus()
 
     def action_sort(self) -> None:
-        table = self.query_one(DataTable)
-        column = table.cursor_column if table.cursor_type == "cell" else self.sorted_by + 1
-        self._sort_by(column % len(COLUMNS))
+        self._sort_by((self.sorted_by + 1) % len(COLUMNS))
 
-    @on(DataTable.HeaderSelected)
-    def _header(self, event: DataTable.HeaderSelected) -> None:
-        self._sort_by(event.column_index)
+    @on(RowTable.HeaderSelected)
+    def _header(self, event: RowTable.HeaderSelected) -> None:
+        self._sort_by(event.column)
 
     def _sort_by(self, column: int) -> None:
         self.descending = not self.descending if column == self.sorted_by else False
@@ -114,7 +110,6 @@ class DocumentsScreen(Screen[None]):
         self.notify(f"Sorted by {COLUMNS[column]}" + (" (descending)" if self.descending else ""))
         self._fill()
 
-    @on(DataTable.RowSelected)
-    def _open(self, event: DataTable.RowSelected) -> None:
-        if event.row_key.value is not None:
-            self.workbench.open_document(str(event.row_key.value))
+    @on(RowTable.RowSelected)
+    def _open(self, event: RowTable.RowSelected) -> None:
+        self.workbench.open_document(event.key)

@@ -6,6 +6,7 @@ opens as fast as a short one."""
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
 from collections.abc import Mapping, Sequence
@@ -68,8 +69,23 @@ class TranscriptView(ScrollView, can_focus=True):
         self.extent_from: int | None = None
         self.narrowed: tuple[int, int] | None = None
         self._layout: Layout | None = None
-        self._codings: Sequence[Mapping[str, Any]] = view.codings
+        self._drawn = False
+        self._ends = [segment.end for segment in view.segments]
+        self._codings: Sequence[Mapping[str, Any]] = ()
+        self._by_segment: dict[int, list[Mapping[str, Any]]] = {}
+        self._index(view.codings)
         self._memos: list[tuple[int, int]] = []
+
+    def _index(self, codings: Sequence[Mapping[str, Any]]) -> None:
+        """Codings by the segments they touch, so drawing a line looks at its own only."""
+        self._codings = codings
+        self._by_segment = {}
+        segments = self.view.segments
+        for coding in codings:
+            i = bisect.bisect_right(self._ends, coding["start"])
+            while i < len(segments) and segments[i].start < coding["end"]:
+                self._by_segment.setdefault(i, []).append(coding)
+                i += 1
 
     # --- data ---------------------------------------------------------------------
 
@@ -78,7 +94,7 @@ class TranscriptView(ScrollView, can_focus=True):
         changed = {(c["start"], c["end"]) for c in codings} ^ {
             (c["start"], c["end"]) for c in self._codings
         }
-        self._codings = codings
+        self._index(codings)
         if self._layout is None:
             return
         first, last = self.scroll_offset.y, self.scroll_offset.y + self.size.height
@@ -115,6 +131,9 @@ class TranscriptView(ScrollView, can_focus=True):
         start, end = self.selection()
         return [c for c in self._codings if c["start"] < end and c["end"] > start]
 
+    def is_coded(self, segment: int) -> bool:
+        return bool(self._by_segment.get(segment))
+
     # --- layout and drawing -----------------------------------------------------------
 
     def _margin_width(self) -> int:
@@ -136,7 +155,13 @@ class TranscriptView(ScrollView, can_focus=True):
         self.refresh()
         self._scroll_to_cursor()
 
+    @property
+    def drawn(self) -> bool:
+        """Whether the transcript has been laid out and drawn (benchmarks wait for it)."""
+        return self._layout is not None and self._drawn
+
     def render_line(self, y: int) -> Strip:
+        self._drawn = True
         layout = self._layout
         index = self.scroll_offset.y + y
         if layout is None or index >= len(layout.lines):
@@ -156,13 +181,14 @@ class TranscriptView(ScrollView, can_focus=True):
         mark = "▌ " if line.segment == self.cursor else "  "
         cells = [Cell(mark, CURSOR_MARK)]
         cuts = {line.start, line.end}
-        spans = [(c["start"], c["end"]) for c in self._codings]
+        here = self._by_segment.get(line.segment, []) if line.segment is not None else []
+        spans = [(c["start"], c["end"]) for c in here]
         for a, b in [*spans, selection]:
             cuts.update(p for p in (a, b) if line.start < p < line.end)
         points = sorted(cuts)
         for a, b in itertools.pairwise(points):
             style = BASE
-            covering = [c for c in self._codings if c["start"] <= a and c["end"] >= b]
+            covering = [c for c in here if c["start"] <= a and c["end"] >= b]
             if covering:
                 style = style + Style(
                     bgcolor=_dim(self.colours.get(covering[-1]["code"], "#555555"))
@@ -181,9 +207,7 @@ class TranscriptView(ScrollView, can_focus=True):
 
     def _margin(self, segment: int) -> str:
         s = self.view.segments[segment]
-        codes = sorted(
-            {c["code"] for c in self._codings if c["start"] < s.end and c["end"] > s.start}
-        )
+        codes = sorted({c["code"] for c in self._by_segment.get(segment, [])})
         memo = any(a < s.end and b > s.start for a, b in self._memos)
         return ("✎ " if memo else "") + " ".join(codes)
 
@@ -210,6 +234,19 @@ class TranscriptView(ScrollView, can_focus=True):
     def action_edge(self, end: int) -> None:
         self.extent_from = None
         self._move_to(len(self.view.segments) - 1 if end else 0)
+
+    def select_span(self, start: int, end: int) -> None:
+        """Select exactly text[start:end] (a passage opened from retrieval or find), with the
+        cursor on its first segment."""
+        segments = self.view.segments
+        if not segments:
+            return
+        first = min(bisect.bisect_right(self._ends, start), len(segments) - 1)
+        last = max(first, min(bisect.bisect_left(self._ends, end), len(segments) - 1))
+        self._move_to(first)
+        self.extent_from = last if last != first else None
+        self.narrowed = (start, end)
+        self.refresh()
 
     def move_to_segment(self, segment: int) -> None:
         self.extent_from = None

@@ -1,0 +1,242 @@
+"""Lists of passages across the project, each with its document's attributes, filterable by
+country, school group and role; enter opens the passage in its transcript.
+
+* Retrieval: every passage coded with a code, with any code of a practice, or of a focus
+  area (what NVivo calls a coding query, and the raw material of the synthesis).
+* Find: every segment holding some words (the project's full-text index)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from rich.markup import escape
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widgets import Footer, Select, Static
+
+from brightspots.errors import BrightspotsError
+from brightspots.models import DocumentMeta, Framework
+from brightspots.tui.dialogs.text import AskDialog
+from brightspots.tui.widgets.table import RowTable
+
+if TYPE_CHECKING:
+    from brightspots.tui.app import WorkbenchApp
+
+# The most rows a table holds: beyond this a filter is the way to see the rest.
+SHOWN = 2000
+FILTERS = (("country", "Country"), ("school_group", "Group"), ("respondent_role", "Role"))
+SCOPE_NAMES = {"code": "Code", "practice": "Practice", "focus_area": "Focus area"}
+SNIPPET = 90
+
+
+def scope_choices(
+    framework: Framework | None, codes: list[tuple[str, str]]
+) -> list[tuple[str, str, str]]:
+    """Picker choices for retrieval: focus areas, practices, then codes (`scope:key`)."""
+    choices = []
+    for area in framework.focus_areas if framework else ():
+        choices.append((f"focus_area:{area.id}", f"Focus area · {area.name}", area.id))
+        choices += [
+            (f"practice:{p.id}", f"Practice · {p.name}", f"{p.id} {area.name}")
+            for p in area.practices
+        ]
+    choices += [(f"code:{key}", f"Code · {name}", key) for key, name in codes]
+    return choices
+
+
+def one_line(text: str, width: int = SNIPPET) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= width else flat[: width - 1] + "…"
+
+
+class PassagesScreen(Screen[None]):
+    """The shared frame: title, filter menus, a table of passages, the highlighted one in
+    its context. Subclasses say how rows are found."""
+
+    BINDINGS = [
+        Binding("f", "focus_filters", "Filters"),
+        Binding("q,escape", "back", "Back"),
+    ]
+    COLUMNS: tuple[str, ...] = ()
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.spans: dict[str, tuple[str, int, int]] = {}
+        self.total = 0
+
+    @property
+    def workbench(self) -> WorkbenchApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="passages-title")
+        with Horizontal(id="passages-filters"):
+            for column, label in FILTERS:
+                values = self.workbench.project.attribute_values(column)
+                yield Select(
+                    [(v.replace("_", " "), v) for v in values],
+                    prompt=f"{label}: all",
+                    id=f"filter-{column.replace('_', '-')}",
+                )
+        yield RowTable(self.COLUMNS, id="passages-table")
+        yield Static(id="passages-context")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(RowTable).focus()
+        self.reload()
+
+    def filters(self) -> dict[str, str]:
+        chosen = {}
+        for column, _ in FILTERS:
+            value = self.query_one(f"#filter-{column.replace('_', '-')}", Select).value
+            if isinstance(value, str):
+                chosen[column] = value
+        return chosen
+
+    @on(Select.Changed)
+    def _filtered(self) -> None:
+        self.reload()
+
+    def reload(self) -> None:
+        raise NotImplementedError
+
+    def fill(self, rows: Sequence[tuple[str, int, int, tuple[str, ...]]], title: str) -> None:
+        """Rows are (document, start, end, cells)."""
+        self.spans = {str(n): (d, a, b) for n, (d, a, b, _) in enumerate(rows)}
+        self.query_one(RowTable).set_rows([r[3] for r in rows], list(self.spans))
+        shown = (
+            f"showing the first {len(rows):,} — filter to narrow" if self.total > len(rows) else ""
+        )
+        where = " · ".join(f"{k.replace('_', ' ')} {v}" for k, v in self.filters().items())
+        parts = [title, f"{self.total:,} passages", where, shown, "enter opens one"]
+        self.query_one("#passages-title", Static).update(escape(" · ".join(p for p in parts if p)))
+        self._show_context(0 if rows else None)
+
+    @on(RowTable.RowHighlighted, "#passages-table")
+    def _highlighted(self, event: RowTable.RowHighlighted) -> None:
+        self._show_context(event.row)
+
+    def _show_context(self, row: int | None) -> None:
+        context = self.query_one("#passages-context", Static)
+        span = self.spans.get(str(row)) if row is not None else None
+        if span is None:
+            context.update("")
+            return
+        document, start, end = span
+        before, passage, after = self.workbench.project.context(document, start, end, 240)
+        context.update(
+            f"[dim]{escape(document)}[/dim]\n…{escape(' '.join(before.split()))} "
+            f"[b reverse]{escape(passage)}[/] {escape(' '.join(after.split()))}…"
+        )
+
+    @on(RowTable.RowSelected, "#passages-table")
+    def _selected(self, event: RowTable.RowSelected) -> None:
+        span = self.spans.get(event.key)
+        if span is not None:
+            self.workbench.open_document(span[0], (span[1], span[2]))
+
+    def action_focus_filters(self) -> None:
+        self.query_one("#passages-filters Select", Select).focus()
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    @staticmethod
+    def attributes(meta: DocumentMeta) -> tuple[str, str, str]:
+        return (
+            meta.country + (f" {meta.territory}" if meta.territory else ""),
+            meta.school_group,
+            (meta.respondent_role or "-").replace("_", " "),
+        )
+
+
+class RetrievalScreen(PassagesScreen):
+    """Passages coded with one code, a practice's codes, or a focus area's."""
+
+    BINDINGS = [Binding("c", "choose", "Code / practice / area")]
+    COLUMNS = ("document", "country", "group", "role", "method", "code", "coder", "passage")
+
+    def __init__(self, scope: str, key: str) -> None:
+        super().__init__()
+        self.scope = scope
+        self.key = key
+
+    def reload(self) -> None:
+        app = self.workbench
+        coders = [app.coder] if app.blind else None
+        try:
+            self.total, passages = app.project.passages(
+                self.scope, self.key, self.filters(), coders, limit=SHOWN
+            )
+        except BrightspotsError as error:
+            self.notify(error.message, title=error.title, severity="error")
+            return
+        rows = [
+            (
+                p.document,
+                p.start,
+                p.end,
+                (
+                    p.document,
+                    *self.attributes(p.meta),
+                    p.meta.method or "-",
+                    p.code_name + (" (detached)" if p.status != "ok" else ""),
+                    p.coder,
+                    one_line(p.text),
+                ),
+            )
+            for p in passages
+        ]
+        self.fill(rows, f"{SCOPE_NAMES[self.scope]} · {self._scope_name()}")
+
+    def _scope_name(self) -> str:
+        if self.scope == "code":
+            return next((c.name for c in self.workbench.codes() if c.id == self.key), self.key)
+        framework = self.workbench.project.framework()
+        names = {a.id: a.name for a in framework.focus_areas} if framework else {}
+        names |= {p.id: p.name for p in framework.practices()} if framework else {}
+        return names.get(self.key, self.key)
+
+    def action_choose(self) -> None:
+        self.workbench.action_retrieve(replace=True)
+
+
+class FindScreen(PassagesScreen):
+    """Segments across the project holding every word of a query (accents optional)."""
+
+    BINDINGS = [Binding("slash", "ask", "New search")]
+    COLUMNS = ("document", "country", "group", "role", "method", "passage")
+
+    def __init__(self, query: str) -> None:
+        super().__init__()
+        self.search = query
+
+    def reload(self) -> None:
+        self._search(self.search, self.filters())
+
+    def _search(self, query: str, filters: dict[str, str]) -> None:
+        hits = self.workbench.project.search(query, filters, limit=SHOWN)
+        self.total = len(hits)
+        rows = [
+            (
+                h.document,
+                h.start,
+                h.end,
+                (h.document, *self.attributes(h.meta), h.meta.method or "-", one_line(h.text)),
+            )
+            for h in hits
+        ]
+        self.fill(rows, f"Find “{query}”")
+
+    def action_ask(self) -> None:
+        def asked(query: str | None) -> None:
+            if query:
+                self.search = query
+                self.reload()
+
+        self.app.push_screen(AskDialog("Find across the project:", self.search), asked)

@@ -1,0 +1,89 @@
+"""SVG snapshots of each workbench screen at a fixed terminal size (pytest-textual-snapshot).
+
+A failing snapshot means the screen looks different: look at the report pytest writes,
+and if the change is intended, run `.venv/bin/python -m pytest tests/tui/test_snapshots.py
+--snapshot-update` and commit the new SVGs (Textual is pinned exactly, so they change only
+with our code)."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.pilot import Pilot
+
+from brightspots.project import Project
+from brightspots.tui.app import WorkbenchApp
+
+Snap = Callable[..., bool]
+SMALL = (80, 24)
+WIDE = (120, 32)
+
+
+@pytest.fixture
+def workbench(two_schools: Path) -> Iterator[Callable[..., WorkbenchApp]]:
+    opened: list[Project] = []
+
+    def make(coder: str = "ana", blind: bool = False) -> WorkbenchApp:
+        project = Project.open(two_schools)
+        opened.append(project)
+        return WorkbenchApp(project, coder, blind)
+
+    yield make
+    for project in opened:
+        project.close()
+
+
+def keys(*presses: str) -> Callable[[Pilot[Any]], Awaitable[None]]:
+    """Press keys one at a time, letting the app settle after each."""
+
+    async def run(pilot: Pilot[Any]) -> None:
+        for key in presses:
+            await pilot.press(key)
+            await pilot.pause()
+        await pilot.pause(0.1)
+
+    return run
+
+
+def test_documents(snap_compare: Snap, workbench: Callable[..., WorkbenchApp]) -> None:
+    assert snap_compare(workbench(), terminal_size=WIDE, run_before=keys())
+
+
+def test_coding_wide(snap_compare: Snap, workbench: Callable[..., WorkbenchApp]) -> None:
+    """The transcript with a coded span in its colour, the margin naming the code, the
+    codebook tree and the highlighted code's definition."""
+    press = keys("j", "enter", "j", "tab", "space", "down", "space", "down")
+    assert snap_compare(workbench(), terminal_size=WIDE, run_before=press)
+
+
+def test_coding_small(snap_compare: Snap, workbench: Callable[..., WorkbenchApp]) -> None:
+    """80x24: the margin gives way, the side panel keeps its share."""
+    assert snap_compare(workbench(), terminal_size=SMALL, run_before=keys("j", "enter", "J"))
+
+
+def test_code_picker(snap_compare: Snap, workbench: Callable[..., WorkbenchApp]) -> None:
+    press = keys("enter", "j", "enter", *"ment")
+    assert snap_compare(workbench(), terminal_size=SMALL, run_before=press)
+
+
+def test_help(snap_compare: Snap, workbench: Callable[..., WorkbenchApp]) -> None:
+    press = keys("enter", "question_mark")
+    assert snap_compare(workbench(), terminal_size=WIDE, run_before=press)
+
+
+def test_retrieval(snap_compare: Snap, workbench: Callable[..., WorkbenchApp]) -> None:
+    press = keys("R", *"peer mentoring", "enter")
+    assert snap_compare(workbench(), terminal_size=WIDE, run_before=press)
+
+
+def test_find(snap_compare: Snap, workbench: Callable[..., WorkbenchApp]) -> None:
+    press = keys("F", *"mentor", "enter")
+    assert snap_compare(workbench(), terminal_size=SMALL, run_before=press)
+
+
+def test_codebook_editor(snap_compare: Snap, workbench: Callable[..., WorkbenchApp]) -> None:
+    press = keys("C", "down", "down", "down")
+    assert snap_compare(workbench(), terminal_size=WIDE, run_before=press)
