@@ -76,10 +76,12 @@ class WorkbenchApp(App[None]):
     def action_help(self) -> None:
         if isinstance(self.screen, HelpDialog):
             return
-        keys = [
-            (b.binding.key_display or key, b.binding.description)
-            for key, b in self.screen.active_bindings.items()
-        ]
+        # the screen's own keys first, then the app's, then those of the focused widget
+        order = {self.screen: 0, self: 1}
+        active = sorted(
+            self.screen.active_bindings.items(), key=lambda kb: order.get(kb[1].node, 2)
+        )
+        keys = [(b.binding.key_display or key, b.binding.description) for key, b in active]
         if isinstance(self.screen, CodingScreen):
             keys += EXTRA
         self.push_screen(HelpDialog(keys, type(self.screen).__name__.removesuffix("Screen")))

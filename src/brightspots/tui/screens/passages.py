@@ -128,7 +128,7 @@ class PassagesScreen(Screen[None]):
             context.update("")
             return
         document, start, end = span
-        before, passage, after = self.workbench.project.context(document, start, end, 240)
+        before, passage, after = self.workbench.project.context(document, start, end, 100)
         context.update(
             f"[dim]{escape(document)}[/dim]\n…{escape(' '.join(before.split()))} "
             f"[b reverse]{escape(passage)}[/] {escape(' '.join(after.split()))}…"

@@ -39,6 +39,8 @@ class RowTable(ScrollView, can_focus=True):
         Binding("pageup", "page(-1)", "Page up", show=False),
         Binding("g,home", "edge(0)", "First", show=False),
         Binding("G,end", "edge(1)", "Last", show=False),
+        Binding("h,left", "scroll_left", "Scroll left", show=False),
+        Binding("l,right", "scroll_right", "Scroll right", show=False),
         Binding("enter", "select", "Open", show=False),
     ]
 
