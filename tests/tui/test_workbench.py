@@ -9,10 +9,12 @@ from pathlib import Path
 import pytest
 from textual.pilot import Pilot
 
+from brightspots.importer import ImportOptions
 from brightspots.project import Project
 from brightspots.segment import SpacySegmenter
 from brightspots.tui.app import CODER_KEY, WorkbenchApp
 from brightspots.tui.screens.coding import CodingScreen
+from brightspots.tui.widgets.table import RowTable
 from brightspots.tui.widgets.transcript import TranscriptView
 from tests.conftest import HEAD_TEACHER, write
 
@@ -255,5 +257,51 @@ def test_the_command_palette_offers_every_action_of_the_screen(study: Path) -> N
         await pilot.pause()
         assert isinstance(app.screen, CodingScreen)
         assert app.screen.query_one(TranscriptView).cursor > 0
+
+    drive(study, script)
+
+
+def test_memos_on_the_document_and_on_a_code_show_where_they_belong(study: Path) -> None:
+    async def script(pilot: Pilot[None], app: WorkbenchApp) -> None:
+        await open_document(pilot)
+        await pilot.press("D")
+        await pilot.pause()
+        await pilot.press(*"Recorded outdoors", "ctrl+s")
+        await pilot.pause()
+        # a document memo is shown beside every segment
+        await pilot.press("G")
+        await pilot.pause()
+        assert "Recorded outdoors" in str(app.screen.query_one("#memos").render())
+        # a code memo, written in the codebook editor, shows with the code's definition
+        await pilot.press("C")
+        await pilot.pause()
+        await pilot.press("down", "down", "down", "n")
+        await pilot.pause()
+        await pilot.press(*"Check the ratio", "ctrl+s")
+        await pilot.pause()
+        assert "Check the ratio" in str(app.screen.query_one("#codebook-details").render())
+        await pilot.press("q", "tab", "down", "space", "down", "space", "down")
+        await pilot.pause()
+        assert "Check the ratio" in str(app.screen.query_one("#code-details").render())
+
+    drive(study, script)
+    with Project.open(study) as project:
+        assert [m["text"] for m in project.memos(code="mentoring-one-to-five")] == [
+            "Check the ratio"
+        ]
+        assert [m["target"] for m in project.memos(document="ht.txt")] == ["document"]
+
+
+def test_documents_containing_words(study: Path, tmp_path: Path) -> None:
+    with Project.open(study) as project:
+        other = write(tmp_path / "other.txt", "Interviewer: Hello?\nTeacher: We plant trees.\n")
+        project.import_files([other], ImportOptions(defaults={"country": "TD", "school_id": "X"}))
+
+    async def script(pilot: Pilot[None], app: WorkbenchApp) -> None:
+        await pilot.press("t")
+        await pilot.pause()
+        await pilot.press(*"fridays", "enter")
+        await pilot.pause()
+        assert [r[0] for r in app.screen.query_one(RowTable).rows] == ["ht.txt"]
 
     drive(study, script)

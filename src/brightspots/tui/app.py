@@ -86,6 +86,11 @@ class WorkbenchApp(App[None]):
             keys += EXTRA
         self.push_screen(HelpDialog(keys, type(self.screen).__name__.removesuffix("Screen")))
 
+    def code_memos(self, code: str) -> list[dict[str, Any]]:
+        """Memos on a code (only the coder's own in blind mode)."""
+        memos = self.project.memos(code=code)
+        return [m for m in memos if m["coder"] == self.coder] if self.blind else memos
+
     def codes(self) -> tuple[Code, ...]:
         codebook = self.project.codebook()
         return codebook.codes if codebook else ()

@@ -19,8 +19,8 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static, Tree
 from textual.widgets.tree import TreeNode
 
-from brightspots.errors import BrightspotsError
 from brightspots.models import Code, Framework, Practice
+from brightspots.tui.actions import mine, safely, write_memo
 from brightspots.tui.dialogs.code_form import CodeFormDialog
 from brightspots.tui.dialogs.code_picker import CodePickerDialog
 from brightspots.tui.dialogs.confirm import CANCEL, Choice, ConfirmDialog
@@ -55,7 +55,13 @@ def descendants(codes: Sequence[Code], key: str) -> set[str]:
     return found
 
 
-def code_details(code: Code, count: int, practices: Sequence[str], parent: str | None) -> Text:
+def code_details(
+    code: Code,
+    count: int,
+    practices: Sequence[str],
+    parent: str | None,
+    memos: Sequence[Mapping[str, Any]] = (),
+) -> Text:
     """The details panel for one code. Built as styled text, not markup, so that brackets
     in a code's own words are shown as they are."""
     heading = "bold"
@@ -77,6 +83,8 @@ def code_details(code: Code, count: int, practices: Sequence[str], parent: str |
     text.append(code.colour or "none")
     text.append("   Shortcut ", heading).append(code.key or "none")
     text.append("\nCodings ", heading).append(str(count))
+    for memo in memos:
+        text.append(f"\n✎ {memo['coder']}: ", "yellow").append(memo["text"])
     return text
 
 
@@ -88,6 +96,7 @@ class CodebookScreen(Screen[None]):
         Binding("m", "move", "Move"),
         Binding("M", "merge", "Merge"),
         Binding("d", "delete", "Delete"),
+        Binding("n", "memo", "Memo"),
         Binding("slash", "find", "Find"),
         Binding("u", "undo", "Undo"),
         Binding("ctrl+r,U", "redo", "Redo"),
@@ -241,7 +250,11 @@ class CodebookScreen(Screen[None]):
             practices = [self._practice_name(p) for p in code.practices]
             details.update(
                 code_details(
-                    code, self.counts.get(code.id, 0), practices, parent.name if parent else None
+                    code,
+                    self.counts.get(code.id, 0),
+                    practices,
+                    parent.name if parent else None,
+                    self.workbench.code_memos(code.id),
                 )
             )
         elif data and data.kind == "practice":
@@ -280,7 +293,7 @@ class CodebookScreen(Screen[None]):
                     )
                 )
 
-            if self._safely(act):
+            if safely(self, act):
                 self._refill(Node("code", added["key"], practice))
 
         self.app.push_screen(AskDialog(escape(f"Name of the new code ({where}):")), named)
@@ -413,7 +426,7 @@ class CodebookScreen(Screen[None]):
             nonlocal moved
             moved = self.workbench.project.merge_codes(code.id, target.id, self.workbench.coder)
 
-        if self._safely(act):
+        if safely(self, act):
             self.notify(
                 f"Merged “{code.name}” into “{target.name}”: {moved} coding(s) moved.",
                 markup=False,
@@ -458,10 +471,26 @@ class CodebookScreen(Screen[None]):
             nonlocal removed
             removed = self.workbench.project.remove_code(code.id, self.workbench.coder, force)
 
-        if self._safely(act):
+        if safely(self, act):
             with_codings = f" and its {removed} coding(s)" if removed else ""
             self.notify(f"Deleted “{code.name}”{with_codings}.", markup=False)
             self._refill()
+
+    def action_memo(self) -> None:
+        """The coder's memo on the highlighted code (a new one, or theirs to edit)."""
+        current = self._current_code()
+        if current is None:
+            self.notify("Highlight a code to write a memo on it.")
+            return
+        code, node = current
+        app = self.workbench
+        write_memo(
+            app,
+            f"Memo on the code “{code.name}”",
+            mine(app.code_memos(code.id), app.coder, target="code"),
+            lambda text: app.project.add_memo("code", text, app.coder, code=code.id),
+            lambda: self._show(self._find(node)),
+        )
 
     def action_find(self) -> None:
         def chosen(key: str | None) -> None:
@@ -483,7 +512,7 @@ class CodebookScreen(Screen[None]):
             if (found := step(self.workbench.coder)) is not None:
                 done.append(found)
 
-        if not self._safely(act):
+        if not safely(self, act):
             return
         if not done:
             self.notify(f"Nothing to {verb.lower()[:-2]}.")
@@ -515,8 +544,8 @@ class CodebookScreen(Screen[None]):
     # --- helpers ----------------------------------------------------------------------------
 
     def _edit(self, code: Code, focus: Node, **changes: Any) -> None:
-        if self._safely(
-            lambda: self.workbench.project.edit_code(code.id, self.workbench.coder, **changes)
+        if safely(
+            self, lambda: self.workbench.project.edit_code(code.id, self.workbench.coder, **changes)
         ):
             self._refill(focus)
 
@@ -546,15 +575,6 @@ class CodebookScreen(Screen[None]):
     def _in_framework_order(self, keys: list[str]) -> list[str]:
         order = list(self._practices())
         return sorted(dict.fromkeys(keys), key=lambda k: order.index(k) if k in order else 0)
-
-    def _safely(self, act: Callable[[], object]) -> bool:
-        """Run a change; the core's error, if any, is shown and the change is not made."""
-        try:
-            act()
-        except BrightspotsError as error:
-            self.notify(error.message, title=error.title, severity="error", markup=False)
-            return False
-        return True
 
 
 def _walk(node: TreeNode[Node]) -> Iterator[TreeNode[Node]]:

@@ -9,19 +9,21 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from rich.markup import escape
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.events import Key
+from textual.events import DescendantFocus, Key
 from textual.screen import Screen
 from textual.widgets import Footer, Static, Tree
 
-from brightspots.errors import BrightspotsError
 from brightspots.models import Code
 from brightspots.project import DocumentView
+from brightspots.tui.actions import mine, safely, write_memo
 from brightspots.tui.dialogs.code_picker import CodePickerDialog
-from brightspots.tui.dialogs.text import AskDialog, MemoDialog
+from brightspots.tui.dialogs.text import AskDialog
+from brightspots.tui.screens.codebook import code_details
 from brightspots.tui.widgets.transcript import TranscriptView
 
 if TYPE_CHECKING:
@@ -49,6 +51,7 @@ class CodingScreen(Screen[None]):
         Binding("ctrl+r,U", "redo", "Redo"),
         Binding("n", "next_uncoded", "Next uncoded"),
         Binding("M", "memo", "Memo"),
+        Binding("D", "document_memo", "Document memo", show=False),
         Binding("slash", "find", "Find"),
         Binding("R", "retrieve_here", "Retrieve"),
         Binding("tab", "app.focus_next", "Codebook", show=False),
@@ -66,6 +69,7 @@ class CodingScreen(Screen[None]):
         self.last_find = ""
         self._shown: dict[str, str] = {}
         self._filled = False
+        self.counts: dict[str, int] = {}
 
     @property
     def workbench(self) -> WorkbenchApp:
@@ -134,7 +138,7 @@ class CodingScreen(Screen[None]):
         tree: Tree[str] = self.query_one("#codebook", Tree)
         tree.clear()
         app = self.workbench
-        counts = app.project.code_counts(app.coder if app.blind else None)
+        counts = self.counts = app.project.code_counts(app.coder if app.blind else None)
         framework = self.workbench.project.framework()
         placed: set[str] = set()
         for area in framework.focus_areas if framework else ():
@@ -152,9 +156,25 @@ class CodingScreen(Screen[None]):
         tree.root.expand()
 
     @staticmethod
-    def _code_label(code: Code, counts: dict[str, int]) -> str:
+    def _code_label(code: Code, counts: dict[str, int]) -> Text:
         key = f"[{code.key}] " if code.key else ""
-        return f"{key}{code.name} ({counts.get(code.id, 0)})"
+        return Text(f"{key}{code.name} ({counts.get(code.id, 0)})")  # not markup: [m] is text
+
+    def on_descendant_focus(self, event: DescendantFocus) -> None:
+        """Entering the codebook tree recounts its codes (coding changes them)."""
+        if event.widget.id != "codebook":
+            return
+        app = self.workbench
+        self.counts = app.project.code_counts(app.coder if app.blind else None)
+        tree: Tree[str] = self.query_one("#codebook", Tree)
+        stack = list(tree.root.children)
+        while stack:
+            node = stack.pop()
+            stack += node.children
+            kind, _, key = (node.data or "").partition(":")
+            code = self._code(key) if kind == "code" else None
+            if code is not None:
+                node.set_label(self._code_label(code, self.counts))
 
     @on(Tree.NodeHighlighted, "#codebook")
     def _highlighted(self, event: Tree.NodeHighlighted[str]) -> None:
@@ -164,10 +184,17 @@ class CodingScreen(Screen[None]):
         if code is None:
             details.update(self._framework_text(kind, key))
             return
-        examples = "\n".join(f"  “{e}”" for e in code.examples)
+        practices = self.workbench.project.framework()
+        names = {p.id: p.name for p in practices.practices()} if practices else {}
+        parent = self._code(code.parent) if code.parent else None
         details.update(
-            f"[b]{code.name}[/b]\n{code.definition}\n\n[b]Include[/b] "
-            f"{code.inclusion}\n[b]Exclude[/b] {code.exclusion}\n{examples}"
+            code_details(
+                code,
+                self.counts.get(code.id, 0),
+                [names.get(p, p) for p in code.practices],
+                parent.name if parent else None,
+                self.workbench.code_memos(code.id),
+            )
         )
 
     @on(Tree.NodeSelected, "#codebook")
@@ -211,7 +238,7 @@ class CodingScreen(Screen[None]):
             )
             self.workbench.remember(code)
 
-        if self._safely(act):
+        if safely(self, act):
             self._reload_codings()
             self._show_recent()
 
@@ -263,7 +290,7 @@ class CodingScreen(Screen[None]):
             for c in codings:
                 self.workbench.project.remove_coding(c["uid"], self.workbench.coder)
 
-        if self._safely(act):
+        if safely(self, act):
             self._reload_codings()
 
     def action_undo(self) -> None:
@@ -296,36 +323,30 @@ class CodingScreen(Screen[None]):
     def action_memo(self) -> None:
         """A memo on the selection: a new one, or yours already on exactly this span."""
         start, end = self.query_one(TranscriptView).selection()
-        existing = next(
-            (
-                m
-                for m in self.memos
-                if m["target"] == "segment"
-                and (m["start"], m["end"]) == (start, end)
-                and m["coder"] == self.workbench.coder
-            ),
-            None,
-        )
         quote = self.view.text[start:end]
-        heading = f"Memo on “{quote[:50]}{'…' if len(quote) > 50 else ''}”"
+        app = self.workbench
+        write_memo(
+            app,
+            f"Memo on “{quote[:50]}{'…' if len(quote) > 50 else ''}”",
+            mine(self.memos, app.coder, target="segment", start=start, end=end),
+            lambda text: app.project.add_memo(
+                "segment", text, app.coder, document=self.document_name, start=start, end=end
+            ),
+            self._reload_memos,
+        )
 
-        def saved(text: str | None) -> None:
-            if text is None:
-                return
-            project, coder = self.workbench.project, self.workbench.coder
-            if existing is not None and not text.strip():
-                self._safely(lambda: project.remove_memo(existing["uid"], coder))
-            elif existing is not None:
-                self._safely(lambda: project.edit_memo(existing["uid"], text, coder))
-            elif text.strip():
-                self._safely(
-                    lambda: project.add_memo(
-                        "segment", text, coder, document=self.document_name, start=start, end=end
-                    )
-                )
-            self._reload_memos()
-
-        self.app.push_screen(MemoDialog(heading, existing["text"] if existing else ""), saved)
+    def action_document_memo(self) -> None:
+        """Your memo on the whole document (shown beside every segment of it)."""
+        app = self.workbench
+        write_memo(
+            app,
+            f"Memo on the document {self.document_name}",
+            mine(self.memos, app.coder, target="document"),
+            lambda text: app.project.add_memo(
+                "document", text, app.coder, document=self.document_name
+            ),
+            self._reload_memos,
+        )
 
     def _reload_memos(self) -> None:
         self.memos = self.workbench.project.memos(document=self.document_name)
@@ -396,11 +417,3 @@ class CodingScreen(Screen[None]):
         if self._shown.get(selector) != content:
             self._shown[selector] = content
             self.query_one(selector, Static).update(content)
-
-    def _safely(self, act: Callable[[], object]) -> bool:
-        try:
-            act()
-        except BrightspotsError as error:
-            self.notify(error.message, title=error.title, severity="error")
-            return False
-        return True

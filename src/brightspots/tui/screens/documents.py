@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from rich.markup import escape
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -12,6 +13,7 @@ from textual.widgets import Footer, Input, Static
 
 from brightspots.listing import DOCUMENT_COLUMNS, document_row
 from brightspots.models import DocumentInfo
+from brightspots.tui.dialogs.text import AskDialog
 from brightspots.tui.widgets.table import RowTable
 
 if TYPE_CHECKING:
@@ -37,6 +39,7 @@ def matches(row: tuple[str, ...], query: str) -> bool:
 class DocumentsScreen(Screen[None]):
     BINDINGS = [
         Binding("slash", "focus_filter", "Filter"),
+        Binding("t", "text_filter", "Containing words"),
         Binding("s", "sort", "Sort by column"),
         Binding("r", "reload", "Reload"),
     ]
@@ -45,6 +48,7 @@ class DocumentsScreen(Screen[None]):
         super().__init__()
         self.documents: list[DocumentInfo] = []
         self.rows: list[tuple[str, ...]] = []
+        self.containing = ""  # only documents whose text holds these words (full-text index)
         self.sorted_by = 0
         self.descending = False
 
@@ -69,7 +73,7 @@ class DocumentsScreen(Screen[None]):
 
     def action_reload(self) -> None:
         app = self.workbench
-        self.documents = app.project.documents(coder=app.coder)
+        self.documents = app.project.documents(coder=app.coder, text=self.containing or None)
         self.rows = [document_row(d) for d in self.documents]
         self._fill()
 
@@ -81,9 +85,26 @@ class DocumentsScreen(Screen[None]):
         table.sorted_column, table.descending = self.sorted_by, self.descending
         table.set_rows(shown, [r[0] for r in shown])
         blind = " · blind" if self.workbench.blind else ""
+        containing = f" containing “{self.containing}”" if self.containing else ""
         self.query_one("#documents-title", Static).update(
-            f"{self.workbench.project.store.path.name} · coder {self.workbench.coder}{blind} · "
-            f"{len(shown)} of {len(self.rows)} documents · enter opens one"
+            escape(
+                f"{self.workbench.project.store.path.name} · coder {self.workbench.coder}{blind}"
+                f" · {len(shown)} of {len(self.rows)} documents{containing} · enter opens one"
+            )
+        )
+
+    def action_text_filter(self) -> None:
+        def asked(words: str | None) -> None:
+            if words is not None:
+                self.containing = words.strip()
+                self.action_reload()
+
+        self.app.push_screen(
+            AskDialog(
+                "Only documents containing (every word; accents optional; empty: all):",
+                self.containing,
+            ),
+            asked,
         )
 
     @on(Input.Changed, "#documents-filter")
