@@ -44,3 +44,11 @@ def two_schools(tmp_path: Path, segmenter: SpacySegmenter) -> Path:
         start = text.index("My mentor")
         project.apply_code("teacher.txt", start, start + 16, "mentoring-new-teachers", "ben")
     return path
+
+
+@pytest.fixture
+def study(tmp_path: Path, segmenter: SpacySegmenter) -> Path:
+    path = tmp_path / "study.bsp"
+    with Project.create(path, segmenter=segmenter) as project:
+        project.import_files([write(tmp_path / "ht.txt", HEAD_TEACHER)])
+    return path

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from textual.pilot import Pilot
 from textual.widgets import Static, Tree
 
 from brightspots.models import Code
 from brightspots.project import Project
-from brightspots.segment import SpacySegmenter
 from brightspots.tui.app import WorkbenchApp
 from brightspots.tui.dialogs.code_form import CodeFormDialog
 from brightspots.tui.dialogs.confirm import ConfirmDialog
@@ -18,21 +16,12 @@ from brightspots.tui.screens.codebook import CodebookScreen, Node, descendants
 from brightspots.tui.screens.coding import CodingScreen
 from brightspots.tui.screens.documents import DocumentsScreen
 from brightspots.tui.widgets.transcript import TranscriptView
-from tests.conftest import HEAD_TEACHER, write
 from tests.tui.test_workbench import drive
 
 ONE_TO_FIVE = "mentoring-one-to-five"
 NEW_TEACHERS = "mentoring-new-teachers"
 PEER_MENTORING = "p01-peer-mentoring"
 FRIDAYS = "They come on Fridays."
-
-
-@pytest.fixture
-def study(tmp_path: Path, segmenter: SpacySegmenter) -> Path:
-    path = tmp_path / "study.bsp"
-    with Project.create(path, segmenter=segmenter) as project:
-        project.import_files([write(tmp_path / "ht.txt", HEAD_TEACHER)])
-    return path
 
 
 def codes(path: Path) -> dict[str, Code]:

@@ -6,12 +6,10 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
-import pytest
 from textual.pilot import Pilot
 
 from brightspots.importer import ImportOptions
 from brightspots.project import Project
-from brightspots.segment import SpacySegmenter
 from brightspots.tui.app import CODER_KEY, WorkbenchApp
 from brightspots.tui.screens.coding import CodingScreen
 from brightspots.tui.widgets.table import RowTable
@@ -19,14 +17,6 @@ from brightspots.tui.widgets.transcript import TranscriptView
 from tests.conftest import HEAD_TEACHER, write
 
 SIZE = (120, 36)
-
-
-@pytest.fixture
-def study(tmp_path: Path, segmenter: SpacySegmenter) -> Path:
-    path = tmp_path / "study.bsp"
-    with Project.create(path, segmenter=segmenter) as project:
-        project.import_files([write(tmp_path / "ht.txt", HEAD_TEACHER)])
-    return path
 
 
 def drive(path: Path, script: Callable[[Pilot[None], WorkbenchApp], Awaitable[None]],

@@ -22,9 +22,8 @@ from textual.widgets.tree import TreeNode
 from brightspots.models import Code, Framework, Practice
 from brightspots.tui.actions import mine, safely, write_memo
 from brightspots.tui.dialogs.code_form import CodeFormDialog
-from brightspots.tui.dialogs.code_picker import CodePickerDialog
+from brightspots.tui.dialogs.code_picker import CodePickerDialog, PickerDialog
 from brightspots.tui.dialogs.confirm import CANCEL, Choice, ConfirmDialog
-from brightspots.tui.dialogs.place_picker import Place, PlacePickerDialog
 from brightspots.tui.dialogs.text import AskDialog
 
 if TYPE_CHECKING:
@@ -43,6 +42,11 @@ class Node:
     kind: Literal["root", "area", "practice", "unmapped", "code"]
     key: str = ""
     practice: str | None = None
+
+
+def place(key: str, label: str) -> tuple[str, str, str]:
+    """A picker choice for where a code can go."""
+    return (key, label, "")
 
 
 def descendants(codes: Sequence[Code], key: str) -> set[str]:
@@ -340,33 +344,33 @@ class CodebookScreen(Screen[None]):
         if found is None:
             return
         code, node = found
-        places = [Place(TOP, "Top level of its practice (no parent code)")] if code.parent else []
+        places = [place(TOP, "Top level of its practice (no parent code)")] if code.parent else []
         for area in self.framework.focus_areas if self.framework else ():
             for practice in area.practices:
                 places.append(
-                    Place(f"practice:{practice.id}", f"Practice: {practice.name} ({area.name})")
+                    place(f"practice:{practice.id}", f"Practice: {practice.name} ({area.name})")
                 )
-        places.append(Place(NO_PRACTICE, f"{UNMAPPED} (takes it out of every practice)"))
+        places.append(place(NO_PRACTICE, f"{UNMAPPED} (takes it out of every practice)"))
         below = descendants(self.codes, code.id)
         places += [
-            Place(f"code:{c.id}", f"Under code: {c.name}")
+            place(f"code:{c.id}", f"Under code: {c.name}")
             for c in self.codes
             if c.id != code.id and c.id not in below and c.id != code.parent
         ]
 
-        def chosen(place: str | None) -> None:
-            if place is None:
+        def chosen(target: str | None) -> None:
+            if target is None:
                 return
-            changes = self._move_changes(code, node, place)
+            changes = self._move_changes(code, node, target)
             practices = changes.get("practices", list(code.practices))
-            if place.startswith("practice:"):
-                where: str | None = place.removeprefix("practice:")
+            if target.startswith("practice:"):
+                where: str | None = target.removeprefix("practice:")
             else:
                 where = node.practice if node.practice in practices else None
                 where = where or (practices[0] if practices else None)
             self._edit(code, Node("code", code.id, where), **changes)
 
-        self.app.push_screen(PlacePickerDialog(places, f"Move “{code.name}” to"), chosen)
+        self.app.push_screen(PickerDialog(places, f"Move “{code.name}” to"), chosen)
 
     def _move_changes(self, code: Code, node: Node, place: str) -> dict[str, Any]:
         """What `edit_code` is given for a move: to a practice (this line's practice is
