@@ -19,12 +19,9 @@ from brightspots.corpus.layout import lay_out
 from brightspots.corpus.source import read_bytes
 from brightspots.errors import BatchError, BrightspotsError, InputError, ReaderError
 from brightspots.metadata import MetadataSheet, Origin, resolve, role_resolver
-from brightspots.models import Document, DocumentMeta, Transcript
+from brightspots.models import Cancelled, Document, DocumentMeta, Progress, Transcript
 from brightspots.segment import Segmenter
 from brightspots.store import Store
-
-Progress = Callable[[int, int, str], None]
-Cancelled = Callable[[], bool]
 
 
 class ImportCancelled(BrightspotsError):

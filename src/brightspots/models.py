@@ -5,7 +5,7 @@ exclusive, so `text[start:end]` is always the span."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
 from typing import Literal
 
@@ -202,3 +202,9 @@ class Codebook:
     version: str
     framework: str | None
     codes: tuple[Code, ...]
+
+
+# Long work reports progress and checks for cancel through these (the CLI draws a bar; the
+# workbench runs the work in a thread and posts messages).
+Progress = Callable[[int, int, str], None]  # (done, total, what)
+Cancelled = Callable[[], bool]

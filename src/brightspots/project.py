@@ -17,23 +17,28 @@ from typing import Any
 
 from brightspots import codebook as codebook_io
 from brightspots import coding
+from brightspots import suggestion as suggesting
 from brightspots.config import DEFAULT_CODEBOOK, DEFAULT_FRAMEWORK, shipped_codebook_dir
 from brightspots.corpus.source import decode, read_bytes
+from brightspots.embedding import Embedder, SentenceTransformerEmbedder, Vectors, embed_texts
 from brightspots.errors import CodebookError, InputError, NotFoundError, ProjectError
-from brightspots.importer import Cancelled, ImportOptions, ImportReport, Progress, import_files
+from brightspots.importer import ImportOptions, ImportReport, import_files
 from brightspots.models import (
     Annotation,
+    Cancelled,
     Codebook,
     DocumentInfo,
     Framework,
     Hit,
     Passage,
+    Progress,
     Segment,
     Turn,
 )
 from brightspots.segment import Segmenter, SpacySegmenter
 from brightspots.store import Store
 from brightspots.store.database import DOCUMENT_FILTERS
+from brightspots.suggester import Suggester, Suggestion
 from brightspots.vocabulary import RESPONDENT, label_key
 
 RETRIEVAL_SCOPES = ("code", "practice", "focus_area")
@@ -74,9 +79,12 @@ class Status:
 class Project:
     """Open with `Project.open(path)` or `Project.create(path)`; use as a context manager."""
 
-    def __init__(self, store: Store, segmenter: Segmenter | None = None) -> None:
+    def __init__(
+        self, store: Store, segmenter: Segmenter | None = None, embedder: Embedder | None = None
+    ) -> None:
         self.store = store
         self._segmenter = segmenter
+        self._embedder = embedder
 
     # --- lifecycle ----------------------------------------------------------------
 
@@ -111,8 +119,10 @@ class Project:
         return project
 
     @classmethod
-    def open(cls, path: Path, segmenter: Segmenter | None = None) -> Project:
-        return cls(Store.open(path), segmenter)
+    def open(
+        cls, path: Path, segmenter: Segmenter | None = None, embedder: Embedder | None = None
+    ) -> Project:
+        return cls(Store.open(path), segmenter, embedder)
 
     def close(self) -> None:
         self.store.close()
@@ -133,6 +143,13 @@ class Project:
         if self._segmenter is None:
             self._segmenter = SpacySegmenter()
         return self._segmenter
+
+    @property
+    def embedder(self) -> Embedder:
+        """The packaged MiniLM unless another was given; it loads on its first use only."""
+        if self._embedder is None:
+            self._embedder = SentenceTransformerEmbedder()
+        return self._embedder
 
     # --- import -------------------------------------------------------------------
 
@@ -359,6 +376,93 @@ class Project:
 
     def history(self, coder: str) -> tuple[list[coding.Step], list[coding.Step]]:
         return coding.history(self.store, coder)
+
+    # --- machine help: embeddings and code suggestions ----------------------------------
+
+    def embed(
+        self,
+        texts: Sequence[str],
+        progress: Progress | None = None,
+        cancelled: Cancelled | None = None,
+    ) -> Vectors:
+        """Vectors of texts, through the project's cache (each distinct text embedded once
+        per model, ever)."""
+        return embed_texts(self.store, self.embedder, texts, progress, cancelled)
+
+    def fit_suggester(
+        self,
+        coders: Sequence[str] | None = None,
+        learn_from: Sequence[str] | None = None,
+        progress: Progress | None = None,
+        cancelled: Cancelled | None = None,
+    ) -> Suggester:
+        """Fit once (seconds), then pass to `suggest`/`review_code` as `suggester`."""
+        return suggesting.fit_for_project(
+            self.store, self.embedder, coders, learn_from, progress=progress, cancelled=cancelled
+        )
+
+    def suggest(
+        self,
+        documents: Sequence[str] | None = None,
+        coders: Sequence[str] | None = None,
+        top_k: int = 3,
+        threshold: float = 0.0,
+        limit: int | None = None,
+        suggester: Suggester | None = None,
+        progress: Progress | None = None,
+        cancelled: Cancelled | None = None,
+    ) -> list[Suggestion]:
+        """Ranked codes for the segments `coders` have not coded (rejected pairs left out)."""
+        for name in documents or ():
+            self._document_key(name)  # an unknown name is an error, not an empty answer
+        return suggesting.suggest_for_project(
+            self.store,
+            self.embedder,
+            documents,
+            coders,
+            top_k,
+            threshold,
+            limit,
+            suggester,
+            progress,
+            cancelled,
+        )
+
+    def review_code(
+        self,
+        code: str,
+        coders: Sequence[str] | None = None,
+        documents: Sequence[str] | None = None,
+        limit: int = 50,
+        suggester: Suggester | None = None,
+        progress: Progress | None = None,
+        cancelled: Cancelled | None = None,
+    ) -> list[Suggestion]:
+        """The best uncoded candidates for one code across the project."""
+        return suggesting.review_code(
+            self.store,
+            self.embedder,
+            code,
+            coders,
+            documents,
+            limit,
+            suggester,
+            progress,
+            cancelled,
+        )
+
+    def accept_suggestion(self, suggestion: Suggestion, coder: str) -> dict[str, Any]:
+        """Code the passage (origin "suggestion", undoable) and remember the verdict."""
+        return suggesting.accept_suggestion(self.store, suggestion, coder)
+
+    def reject_suggestion(self, suggestion: Suggestion, coder: str) -> str:
+        """Never suggest this code for this passage again (to this coder), and learn."""
+        return suggesting.reject_suggestion(self.store, suggestion, coder)
+
+    def suggestion_feedback(
+        self, coders: Sequence[str] | None = None, verdict: str | None = None
+    ) -> list[dict[str, Any]]:
+        return self.store.list_feedback(coders, verdict)
 
     # --- codings loaded from sheets ------------------------------------------------------
 

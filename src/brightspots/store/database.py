@@ -29,8 +29,10 @@ from brightspots.models import (
 )
 from brightspots.store.codes import CodeTables
 from brightspots.store.codings import CodingTables
+from brightspots.store.embeddings import EmbeddingTables
 from brightspots.store.migrations import MIGRATIONS, SCHEMA_VERSION
 from brightspots.store.rows import new_uid, now
+from brightspots.store.suggestions import SuggestionTables
 from brightspots.vocabulary import DEFAULT_ALIASES, ROLES
 
 APPLICATION = "brightspots"
@@ -52,7 +54,7 @@ SCOPES = {
 }
 
 
-class Store(CodeTables, CodingTables):
+class Store(CodeTables, CodingTables, EmbeddingTables, SuggestionTables):
     """A project file. Use `Store.create` or `Store.open`; close it when done."""
 
     def __init__(self, path: Path, conn: sqlite3.Connection) -> None:

@@ -245,8 +245,32 @@ INSERT INTO coverage_stale (doc) SELECT DISTINCT doc FROM codings;
 """
 
 
+SCHEMA_V3 = """
+-- Coders' verdicts on code suggestions: rejected ones are never shown again and, with
+-- accepted ones, teach the suggester. The passage is kept by span and by text (the
+-- snippet), so a verdict still teaches after its document's text has changed. `IF NOT
+-- EXISTS`: tests rewind a project's user_version to replay older migrations.
+CREATE TABLE IF NOT EXISTS suggestion_feedback (
+    num INTEGER PRIMARY KEY,
+    uid TEXT NOT NULL UNIQUE,
+    doc INTEGER NOT NULL REFERENCES documents (num) ON DELETE CASCADE,
+    start INTEGER NOT NULL,
+    "end" INTEGER NOT NULL CHECK ("end" > start),
+    snippet TEXT NOT NULL,
+    code INTEGER NOT NULL REFERENCES codes (num) ON DELETE CASCADE,
+    coder INTEGER NOT NULL REFERENCES coders (num),
+    verdict TEXT NOT NULL CHECK (verdict IN ('accepted', 'rejected')),
+    score REAL,  -- the calibrated score shown when the verdict was given
+    created_at TEXT NOT NULL,
+    UNIQUE (doc, start, "end", code, coder)
+);
+CREATE INDEX IF NOT EXISTS suggestion_feedback_code ON suggestion_feedback (code, verdict);
+"""
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _script(SCHEMA_V1),
     _script(SCHEMA_V2),
+    _script(SCHEMA_V3),
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
