@@ -41,6 +41,7 @@ from brightspots.store.database import DOCUMENT_FILTERS
 from brightspots.suggester import Suggester, Suggestion
 from brightspots.vocabulary import RESPONDENT, label_key
 
+MODEL_KEY = "embedding.model"  # meta: the model this project embeds with, when not the default
 RETRIEVAL_SCOPES = ("code", "practice", "focus_area")
 STATUS_GROUPS = ("country", "school_group", "respondent_role", "method", "language")
 
@@ -146,10 +147,25 @@ class Project:
 
     @property
     def embedder(self) -> Embedder:
-        """The packaged MiniLM unless another was given; it loads on its first use only."""
+        """The model this project embeds with (`use_model`; the packaged MiniLM by default),
+        unless one was given to `open`. It loads on its first use only."""
         if self._embedder is None:
-            self._embedder = SentenceTransformerEmbedder()
+            self._embedder = SentenceTransformerEmbedder(self.store.get_meta(MODEL_KEY))
         return self._embedder
+
+    def use_model(self, model: str | None) -> None:
+        """Embed with another sentence-transformers model from now on (a local folder or a
+        name already in the Hugging Face cache; nothing is downloaded); None: the default.
+        Cached vectors are kept per model, so switching back costs nothing."""
+        embedder = SentenceTransformerEmbedder(model)
+        embedder.dimension  # noqa: B018 - load it now: a bad name fails here, not mid-run
+        with self.store.transaction():
+            if model is None:
+                self.store.delete_meta(MODEL_KEY)
+            else:
+                self.store.set_meta(MODEL_KEY, model)
+            self.store.add_event("model.use", {"model": model or "default"})
+        self._embedder = embedder
 
     # --- import -------------------------------------------------------------------
 

@@ -12,6 +12,7 @@ from click.testing import CliRunner
 from brightspots import cli
 from brightspots.cli import main
 from tests.conftest import CODEBOOKS, HEAD_TEACHER, write
+from tests.fakes import FakeEmbedder
 
 
 @pytest.fixture(autouse=True)
@@ -105,3 +106,31 @@ def test_errors_exit_1_with_a_message(tmp_path: Path, args: tuple[str, ...], mes
     assert "Traceback" not in result.output
     if args[-1] != "nonsense":
         assert result.exit_code == 1
+
+
+def test_suggest_lists_best_first_and_a_bad_model_is_a_clear_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project = str(tmp_path / "study.bsp")
+    run("init", project)
+    run("import", project, str(write(tmp_path / "ht.txt", HEAD_TEACHER)))
+    # the fast fake stands in for the packaged model (a real-model test is elsewhere)
+    monkeypatch.setattr("brightspots.project.SentenceTransformerEmbedder", FakeModel)
+    found = json.loads(run("suggest", project, "--top", "2", "--json"))
+    scores = [s["score"] for s in found]
+    assert scores and scores == sorted(scores, reverse=True)
+    assert {s["passage"]["document"] for s in found} == {"ht.txt"}
+    assert not any("How do you" in s["passage"]["text"] for s in found)  # interviewer's
+    assert "score" in run("suggest", project, "--threshold", "0.0", "--limit", "3")
+
+    monkeypatch.undo()
+    result = CliRunner().invoke(main, ["suggest", project, "--model", str(tmp_path / "none")])
+    assert result.exit_code == 1
+    assert "Error:" in result.output and "none" in result.output
+
+
+class FakeModel(FakeEmbedder):
+    """Takes the model argument the real embedder takes."""
+
+    def __init__(self, model: str | None = None) -> None:
+        super().__init__()

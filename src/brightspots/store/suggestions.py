@@ -15,6 +15,10 @@ def _marks(values: Sequence[Any]) -> str:
     return ", ".join("?" for _ in values)
 
 
+# Shorter segments are greetings and one-word answers: never suggested, never clustered.
+MIN_PASSAGE = 15
+
+
 class SuggestionTables(Tables):
     # --- passages --------------------------------------------------------------------
 
@@ -23,18 +27,22 @@ class SuggestionTables(Tables):
     ) -> list[Span]:
         """(document num, start, end) of the segments no coding overlaps, in document
         order: no coding by anyone, or by none of `coders`; in every document, or in the
-        named ones."""
+        named ones. Interviewers' questions and fragments shorter than MIN_PASSAGE
+        characters ("Bonjour.", "Yes.") are not passages anyone codes, so they are left out."""
         clauses = [
+            f'(s."end" - s.start) >= {MIN_PASSAGE}',
+            "NOT EXISTS (SELECT 1 FROM turns t WHERE t.doc = s.doc AND t.idx = s.turn_idx "
+            "AND t.role = 'interviewer')",
             "NOT EXISTS (SELECT 1 FROM codings c WHERE c.doc = s.doc "
-            'AND c.start < s."end" AND c."end" > s.start'
+            'AND c.start < s."end" AND c."end" > s.start',
         ]
         params: list[Any] = []
         if coders is not None:
-            clauses[0] += (
+            clauses[2] += (
                 f" AND c.coder IN (SELECT num FROM coders WHERE name IN ({_marks(coders)}))"
             )
             params += list(coders)
-        clauses[0] += ")"
+        clauses[2] += ")"
         if documents is not None:
             clauses.append(
                 f"s.doc IN (SELECT num FROM documents WHERE name IN ({_marks(documents)}) "

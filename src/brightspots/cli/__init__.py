@@ -3,52 +3,23 @@ shows the result; library errors become a clear message and exit code 1."""
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 import click
-from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from brightspots import __version__
 from brightspots import codebook as codebook_io
+from brightspots.cli import machine
+from brightspots.cli.common import PROJECT, Group, console, emit_json, opened, progress
 from brightspots.config import set_offline_environment
-from brightspots.errors import BrightspotsError
 from brightspots.importer import ImportOptions, ImportReport
 from brightspots.listing import DOCUMENT_COLUMNS, document_row
 from brightspots.project import Project
-
-console = Console()
-PROJECT = click.argument("project", type=click.Path(path_type=Path, dir_okay=False))
-
-
-class Group(click.Group):
-    """Turns the core's errors into `Error: ...` and exit code 1, never a traceback."""
-
-    def invoke(self, ctx: click.Context) -> Any:
-        try:
-            return super().invoke(ctx)
-        except BrightspotsError as error:
-            raise click.ClickException(error.message) from error
-
-
-@contextmanager
-def opened(path: Path) -> Iterator[Project]:
-    project = Project.open(path)
-    try:
-        yield project
-    finally:
-        project.close()
-
-
-def emit_json(data: Any) -> None:
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
 
 
 @click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -130,7 +101,7 @@ def import_(
     options = ImportOptions(
         metadata=metadata, defaults=_pairs(defaults), encoding=encoding, skip_bad=skip_bad
     )
-    with opened(project) as proj, _progress("Importing") as advance:
+    with opened(project) as proj, progress("Importing") as advance:
         report = proj.import_files(list(paths), options, progress=advance)
     _print_import(report)
 
@@ -143,23 +114,6 @@ def _pairs(values: tuple[str, ...]) -> dict[str, str]:
             raise click.BadParameter(f"{value!r} must look like KEY=VALUE", param_hint="--set")
         pairs[key.strip()] = rest.strip()
     return pairs
-
-
-@contextmanager
-def _progress(label: str) -> Iterator[Callable[[int, int, str], None]]:
-    columns = (
-        TextColumn(f"{label} {{task.fields[name]}}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-    )
-    with Progress(*columns, console=console, transient=True) as bar:
-        task = bar.add_task(label, total=None, name="")
-
-        def advance(done: int, total: int, name: str) -> None:
-            bar.update(task, completed=done, total=total, name=name[-40:])
-
-        yield advance
 
 
 def _print_import(report: ImportReport) -> None:
@@ -552,3 +506,7 @@ def codings_load(project: Path, files: tuple[Path, ...]) -> None:
     with opened(project) as proj:
         added, present = proj.load_codings(list(files))
     console.print(f"Codings: {added} added, {present} already present.")
+
+
+# Machine help lives in its own module (the commands are long); registered here.
+main.add_command(machine.suggest)
