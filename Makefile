@@ -37,6 +37,10 @@ demo: install
 	$(BS) codings load $(DEMO) corpora/sample-codings/*.csv
 	$(BS) status $(DEMO)
 	@echo
+	@echo "Machine help: codes suggested for passages nobody has coded yet, most likely first"
+	@echo "(the first run embeds the corpus: a few minutes on a laptop CPU)."
+	$(BS) suggest $(DEMO) --top 1 --limit 8
+	@echo
 	@echo "The demo project is $(DEMO). Open the coding workbench on it with:"
 	@echo "  $(BS) code $(DEMO)"
 
