@@ -16,6 +16,7 @@ from textual.pilot import Pilot
 
 from brightspots.project import Project
 from brightspots.tui.app import WorkbenchApp
+from tests.fakes import FakeEmbedder
 
 Snap = Callable[..., bool]
 SMALL = (80, 24)
@@ -27,7 +28,7 @@ def workbench(two_schools: Path) -> Iterator[Callable[..., WorkbenchApp]]:
     opened: list[Project] = []
 
     def make(coder: str = "ana", blind: bool = False) -> WorkbenchApp:
-        project = Project.open(two_schools)
+        project = Project.open(two_schools, embedder=FakeEmbedder())
         opened.append(project)
         return WorkbenchApp(project, coder, blind)
 
@@ -37,15 +38,22 @@ def workbench(two_schools: Path) -> Iterator[Callable[..., WorkbenchApp]]:
 
 
 def keys(*presses: str) -> Callable[[Pilot[Any]], Awaitable[None]]:
-    """Press keys one at a time, letting the app settle after each."""
+    """Press keys one at a time, letting the app settle after each (and its workers finish:
+    `WAIT` in the presses waits for them)."""
 
     async def run(pilot: Pilot[Any]) -> None:
         for key in presses:
-            await pilot.press(key)
+            if key == WAIT:
+                await pilot.app.workers.wait_for_complete()
+            else:
+                await pilot.press(key)
             await pilot.pause()
         await pilot.pause(0.1)
 
     return run
+
+
+WAIT = "<wait for workers>"
 
 
 def test_documents(snap_compare: Snap, workbench: Callable[..., WorkbenchApp]) -> None:
@@ -86,4 +94,19 @@ def test_find(snap_compare: Snap, workbench: Callable[..., WorkbenchApp]) -> Non
 
 def test_codebook_editor(snap_compare: Snap, workbench: Callable[..., WorkbenchApp]) -> None:
     press = keys("C", "down", "down", "down")
+    assert snap_compare(workbench(), terminal_size=WIDE, run_before=press)
+
+
+def test_coding_with_suggestions(
+    snap_compare: Snap, workbench: Callable[..., WorkbenchApp]
+) -> None:
+    """The suggestion panel under the code details: the codes suggested for the cursor's
+    segment with their scores and evidence, the best one marked."""
+    press = keys("enter", "S", WAIT, "j", "j")
+    assert snap_compare(workbench(), terminal_size=WIDE, run_before=press)
+
+
+def test_review(snap_compare: Snap, workbench: Callable[..., WorkbenchApp]) -> None:
+    """Reviewing one code's candidates: the passage in its context, its document, its score."""
+    press = keys("V", *"parent teacher contact", "enter", WAIT)
     assert snap_compare(workbench(), terminal_size=WIDE, run_before=press)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from textual.pilot import Pilot
 
+from brightspots.embedding import Embedder
 from brightspots.importer import ImportOptions
 from brightspots.project import Project
 from brightspots.tui.app import CODER_KEY, WorkbenchApp
@@ -15,13 +16,16 @@ from brightspots.tui.screens.coding import CodingScreen
 from brightspots.tui.widgets.table import RowTable
 from brightspots.tui.widgets.transcript import TranscriptView
 from tests.conftest import HEAD_TEACHER, write
+from tests.fakes import FakeEmbedder
 
 SIZE = (120, 36)
 
 
 def drive(path: Path, script: Callable[[Pilot[None], WorkbenchApp], Awaitable[None]],
-          coder: str | None = "ana", blind: bool = False) -> None:  # fmt: skip
-    project = Project.open(path)
+          coder: str | None = "ana", blind: bool = False,
+          embedder: Embedder | None = None) -> None:  # fmt: skip
+    # The fake embedder: a test that shows suggestions never loads the real model.
+    project = Project.open(path, embedder=embedder or FakeEmbedder())
     app = WorkbenchApp(project, coder, blind)
 
     async def run() -> None:

@@ -11,9 +11,10 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
+from brightspots.embedding import Embedder
 from brightspots.models import Code
 from brightspots.project import Project
-from brightspots.tui.dialogs.code_picker import PickerDialog
+from brightspots.tui.dialogs.code_picker import CodePickerDialog, PickerDialog
 from brightspots.tui.dialogs.coder import CoderDialog
 from brightspots.tui.dialogs.help import EXTRA, HelpDialog
 from brightspots.tui.dialogs.text import AskDialog
@@ -21,8 +22,11 @@ from brightspots.tui.screens.codebook import CodebookScreen
 from brightspots.tui.screens.coding import CodingScreen
 from brightspots.tui.screens.documents import DocumentsScreen
 from brightspots.tui.screens.passages import FindScreen, RetrievalScreen, scope_choices
+from brightspots.tui.screens.review import ReviewScreen
+from brightspots.tui.suggestion_job import SuggesterCache, SuggestionJob
 
 CODER_KEY = "workbench.coder"
+SUGGESTIONS_KEY = "workbench.suggestions"  # "on" while the coder keeps the panel shown
 
 
 class WorkbenchApp(App[None]):
@@ -36,6 +40,7 @@ class WorkbenchApp(App[None]):
         Binding("R", "retrieve", "Retrieve"),
         Binding("F", "find_project", "Find in project"),
         Binding("C", "codebook", "Codebook"),
+        Binding("V", "review", "Review a code's candidates", show=False),
     ]
 
     def __init__(self, project: Project, coder: str | None = None, blind: bool = False) -> None:
@@ -44,6 +49,8 @@ class WorkbenchApp(App[None]):
         self.coder = coder or project.store.get_meta(CODER_KEY) or ""
         self.blind = blind
         self.recent: list[str] = []
+        self.suggesters = SuggesterCache()
+        self.show_suggestions = project.store.get_meta(SUGGESTIONS_KEY) == "on"
 
     def on_mount(self) -> None:
         if self.coder:
@@ -135,10 +142,43 @@ class WorkbenchApp(App[None]):
             AskDialog("Find across the project (every word; accents optional):"), asked
         )
 
+    def action_review(self, code: str | None = None) -> None:
+        """The best uncoded candidates for a code across the project (asked when not
+        given)."""
+
+        def chosen(key: str | None) -> None:
+            if not key:
+                return
+            if isinstance(self.screen, ReviewScreen):
+                self.switch_screen(ReviewScreen(key))
+            else:
+                self.push_screen(ReviewScreen(key))
+
+        if code:
+            chosen(code)
+        else:
+            self.push_screen(CodePickerDialog(self.codes(), "Review the candidates for"), chosen)
+
+    def suggestion_job(self) -> SuggestionJob:
+        """What a suggestion worker needs; the embedder is the project's (tests give a fake
+        one through `Project.open`)."""
+        return SuggestionJob(
+            self.project.store.path, self.project.embedder, self.coder, self.blind, self.suggesters
+        )
+
+    def keep_suggestions_shown(self, shown: bool) -> None:
+        """Remember whether the coder wants the suggestion panel (it costs a model)."""
+        self.show_suggestions = shown
+        with self.project.store.transaction():
+            self.project.store.set_meta(SUGGESTIONS_KEY, "on" if shown else "off")
+
     def remember(self, code: str) -> None:
         """Most recent first; keys 1–9 apply these."""
         self.recent = [code, *(c for c in self.recent if c != code)][:9]
 
 
-def create_app(path: Path, coder: str | None = None, blind: bool = False) -> WorkbenchApp:
-    return WorkbenchApp(Project.open(path), coder, blind)
+def create_app(
+    path: Path, coder: str | None = None, blind: bool = False, embedder: Embedder | None = None
+) -> WorkbenchApp:
+    """`embedder` is the model suggestions use (the packaged MiniLM by default)."""
+    return WorkbenchApp(Project.open(path, embedder=embedder), coder, blind)

@@ -1,6 +1,7 @@
 """Coding one transcript: the transcript with its cursor and selection, the codebook tree
-(focus area > practice > code) with the highlighted code's definition, and keys that
-apply, repeat, remove, undo and redo codes. Every action is saved at once."""
+(focus area > practice > code) with the highlighted code's definition, the codes suggested
+for the segment under the cursor, and keys that apply, repeat, remove, undo and redo codes
+and accept or reject suggestions. Every action is saved at once."""
 
 from __future__ import annotations
 
@@ -20,10 +21,12 @@ from textual.widgets import Footer, Static, Tree
 
 from brightspots.models import Code
 from brightspots.project import DocumentView
+from brightspots.suggester import Suggestion
 from brightspots.tui.actions import mine, safely, write_memo
 from brightspots.tui.dialogs.code_picker import CodePickerDialog
 from brightspots.tui.dialogs.text import AskDialog
 from brightspots.tui.screens.codebook import code_details
+from brightspots.tui.widgets.suggestion_panel import SuggestionPanel
 from brightspots.tui.widgets.transcript import TranscriptView
 
 if TYPE_CHECKING:
@@ -57,6 +60,12 @@ class CodingScreen(Screen[None]):
         Binding("tab", "app.focus_next", "Codebook", show=False),
         Binding("q", "back", "Documents"),
         *[Binding(str(i), f"recent({i})", show=False) for i in range(1, 10)],
+        # Suggestions: capitals, as codebook shortcut letters are small letters.
+        Binding("S", "toggle_suggestions", "Show/hide suggestions", show=False),
+        Binding("A", "accept_suggestion", "Accept suggestion", show=False),
+        Binding("X", "reject_suggestion", "Reject suggestion", show=False),
+        Binding("O", "other_suggestion", "Next suggestion", show=False),
+        Binding("V", "review_here", "Review a code's candidates", show=False),
     ]
 
     def __init__(self, name: str, at: tuple[int, int] | None = None) -> None:
@@ -83,6 +92,7 @@ class CodingScreen(Screen[None]):
             with Vertical(id="side"):
                 yield Tree("Codebook", id="codebook")
                 yield Static(id="code-details")
+                yield SuggestionPanel(self.document_name, id="suggestions")
                 yield Static(id="memos")
                 yield Static(id="recent")
         yield Footer()
@@ -103,6 +113,9 @@ class CodingScreen(Screen[None]):
             self.codebook = codebook
             self.query_one(TranscriptView).colours = colours(codebook)
             self._fill_tree()
+            panel = self.query_one(SuggestionPanel)
+            if panel.started:
+                panel.load()  # the suggester is fitted again on the new codebook
         self._reload_codings()
         self._reload_memos()
 
@@ -111,6 +124,8 @@ class CodingScreen(Screen[None]):
         self._fill_tree()
         self._show_recent()
         self._reload_memos()
+        if self.workbench.show_suggestions:
+            self._show_suggestions()
 
     def select_span(self, at: tuple[int, int] | None) -> None:
         if at is not None:
@@ -318,6 +333,86 @@ class CodingScreen(Screen[None]):
                 return
         self.notify("No uncoded segment after this one.")
 
+    # --- suggestions ------------------------------------------------------------------
+
+    def action_toggle_suggestions(self) -> None:
+        panel = self.query_one(SuggestionPanel)
+        shown = not panel.display
+        self.workbench.keep_suggestions_shown(shown)
+        if shown:
+            self._show_suggestions()
+        else:
+            panel.display = False
+
+    def _show_suggestions(self) -> None:
+        panel = self.query_one(SuggestionPanel)
+        panel.display = True
+        self._panel_coded()
+        self._point_panel()
+        if not panel.started:
+            panel.load()
+
+    def _point_panel(self) -> None:
+        transcript = self.query_one(TranscriptView)
+        if self.view.segments:
+            segment = self.view.segments[transcript.cursor]
+            self.query_one(SuggestionPanel).point_at((segment.start, segment.end))
+
+    def _panel_coded(self) -> None:
+        """The coder's coded spans: suggestions are for what they have not coded."""
+        codings = self.query_one(TranscriptView).codings
+        me = self.workbench.coder
+        mine = [(c["start"], c["end"]) for c in codings if c["coder"] == me]
+        self.query_one(SuggestionPanel).set_coded(mine)
+
+    def _suggestion(self) -> Suggestion | None:
+        """The marked suggestion for the cursor's segment, or None (and why, as a notice)."""
+        panel = self.query_one(SuggestionPanel)
+        if not panel.display:
+            self.notify("Suggestions are hidden: S shows them.")
+            return None
+        if not panel.loaded:
+            self.notify("Suggestions are not ready yet.")
+            return None
+        suggestion = panel.marked_suggestion()
+        if suggestion is None:
+            self.notify("No suggestion for this segment.")
+        return suggestion
+
+    def action_accept_suggestion(self) -> None:
+        suggestion = self._suggestion()
+        if suggestion is None:
+            return
+        app = self.workbench
+
+        def act() -> None:
+            app.project.accept_suggestion(suggestion, app.coder)
+            app.remember(suggestion.code)
+
+        if safely(self, act):
+            self._reload_codings()
+            self._show_recent()
+
+    def action_reject_suggestion(self) -> None:
+        suggestion = self._suggestion()
+        if suggestion is None:
+            return
+        app = self.workbench
+        if safely(self, lambda: app.project.reject_suggestion(suggestion, app.coder)):
+            self.query_one(SuggestionPanel).drop(suggestion)
+            self.notify(f"“{suggestion.name}” will not be suggested here again.", markup=False)
+
+    def action_other_suggestion(self) -> None:
+        self.query_one(SuggestionPanel).mark_next()
+
+    def action_review_here(self) -> None:
+        """Review the candidates for the code highlighted in the codebook (or a choice of
+        one)."""
+        tree: Tree[str] = self.query_one("#codebook", Tree)
+        node = tree.cursor_node
+        kind, _, key = (node.data or "").partition(":") if node is not None else ("", "", "")
+        self.workbench.action_review(key if tree.has_focus and kind == "code" else None)
+
     # --- memos and find ---------------------------------------------------------------
 
     def action_memo(self) -> None:
@@ -361,6 +456,7 @@ class CodingScreen(Screen[None]):
     @on(TranscriptView.CursorMoved)
     def _cursor_moved(self, event: TranscriptView.CursorMoved) -> None:
         self._show_memos(event.segment)
+        self._point_panel()
 
     def _show_memos(self, segment: int) -> None:
         if not self.view.segments:
@@ -404,6 +500,7 @@ class CodingScreen(Screen[None]):
         if self.workbench.blind:
             codings = [c for c in codings if c["coder"] == self.workbench.coder]
         self.query_one(TranscriptView).set_codings(codings)
+        self._panel_coded()
 
     def _show_recent(self) -> None:
         names = [
