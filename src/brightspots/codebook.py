@@ -18,6 +18,7 @@ from brightspots.errors import CodebookError
 from brightspots.models import Code, Codebook, FocusArea, Framework, Practice
 
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
+SHORTCUT_PATTERN = re.compile(r"[a-z]")  # one lowercase letter
 COLOUR_PATTERN = re.compile(r"^#[0-9a-fA-F]{6}$")
 PRACTICE_STATUSES = ("provisional", "confirmed", "retired")
 
@@ -218,8 +219,12 @@ def load_codebook(path: Path, framework: Framework | None = None) -> Codebook:
             problems.add(item["colour"].line, f"colour {colour!r} must look like #1f77b4")
         key = _text(item, "key", problems, entry.line) or None
         if key is not None:
-            if len(key) != 1 or not key.isalnum():
-                problems.add(item["key"].line, f"shortcut key {key!r} must be one letter or digit")
+            if not SHORTCUT_PATTERN.fullmatch(key):
+                problems.add(
+                    item["key"].line,
+                    f"shortcut key {key!r} must be one lowercase letter (capitals and digits "
+                    "are the workbench's own keys)",
+                )
             elif key in keys:
                 problems.add(
                     item["key"].line, f"shortcut key {key!r} is already used (line {keys[key]})"

@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from brightspots.codebook import COLOUR_PATTERN, ID_PATTERN
+from brightspots.codebook import COLOUR_PATTERN, ID_PATTERN, SHORTCUT_PATTERN
 from brightspots.errors import InputError, NotFoundError
 from brightspots.store import Store
 from brightspots.store.rows import new_uid, now
@@ -499,8 +499,13 @@ def _check_code(store: Store, code: Mapping[str, Any], old: Mapping[str, Any] | 
     if colour and not COLOUR_PATTERN.match(colour):
         raise InputError(f"colour {colour!r} must look like #1f77b4")
     shortcut = code.get("shortcut")
-    if shortcut and (len(shortcut) != 1 or any(c.key == shortcut for c in others)):
-        raise InputError(f"shortcut {shortcut!r} must be one character not used by another code")
+    if shortcut and not SHORTCUT_PATTERN.fullmatch(shortcut):
+        raise InputError(
+            f"shortcut {shortcut!r} must be one lowercase letter (capitals and digits are the "
+            "workbench's own keys)"
+        )
+    if shortcut and any(c.key == shortcut for c in others):
+        raise InputError(f"shortcut {shortcut!r} is already used by another code")
     unknown = set(code.get("practices") or []) - store.practice_keys()
     if unknown:
         raise InputError(f"no practice {', '.join(sorted(unknown))} in the framework")

@@ -56,7 +56,9 @@ def fit_for_project(
         spans = [spans[i] for i in sorted(chosen)]
     pool = [text for _, _, _, text in store.passages(spans)]
     examples = [Example(code, text) for code, text in store.coded_passages(learn_from)]
-    feedback = [Feedback(f["code"], f["snippet"], f["verdict"]) for f in store.list_feedback()]
+    # verdicts teach only when their coders' codings do (blind mode: the coder's own alone)
+    verdicts = store.list_feedback(learn_from)
+    feedback = [Feedback(f["code"], f["snippet"], f["verdict"]) for f in verdicts]
     return Suggester(_cached(store, embedder), settings).fit(
         codebook.codes, examples, feedback, pool, progress, cancelled
     )

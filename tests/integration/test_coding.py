@@ -179,6 +179,10 @@ def test_bad_actions_say_what_is_wrong(coded: Project) -> None:
         coded.apply_code("ht.txt", start, start + 2, "mentoring-one-to-five", "ana")
     with pytest.raises(NotFoundError):
         coded.apply_code("missing.txt", 0, 5, "mentoring-one-to-five", "ana")
+    # capitals and digits are the workbench's keys (A accepts a suggestion, 1-9 recent codes)
+    for shortcut in ("A", "7", "ab"):
+        with pytest.raises(InputError, match="one lowercase letter"):
+            coded.add_code("Shouting", "ana", shortcut=shortcut)
 
 
 def test_a_new_code_can_sit_under_a_parent_given_by_key(coded: Project) -> None:
