@@ -122,6 +122,9 @@ class SuggestSettings:
     spread_examples: float = 0.8
     classifier_weight: float = 2.0  # weight of the classifier's log-probabilities
     regularisation: float = 30.0  # the classifier's C
+    # lbfgs stopping tolerance: 1e-3 fits 6x faster than sklearn's 1e-4 on the sample
+    # (8 s vs 49 s, four fits with calibration) for the same BANKING77 accuracy
+    classifier_tolerance: float = 1e-3
     examples_for_full_weight: float = 3.0  # examples per code at which examples weigh fully
     refinements: int = 2
     negative_weight: float = 1.0  # of the excess similarity to an exclusion or rejection
@@ -188,7 +191,7 @@ class Suggester:
         self.coded_counts_ = {code.id: int(n) for code, n in zip(self.codes_, counts, strict=True)}
 
         _check(cancelled)
-        described = [_description(code) for code in self.codes_]
+        described = [description_parts(code) for code in self.codes_]
         book = [Example(code.id, text) for code in self.codes_ for text in code.examples]
         negatives = [(index[c.id], t) for c in self.codes_ for t in _clauses(c.exclusion)]
         negatives += [(index[f.code], f.text) for f in rejected]
@@ -271,7 +274,7 @@ class Suggester:
         weights = np.concatenate(
             [np.ones(len(labelled.codes)), np.full(n_codes, s.description_sample_weight)]
         )
-        model = LogisticRegression(C=s.regularisation, max_iter=3000)
+        model = LogisticRegression(C=s.regularisation, max_iter=3000, tol=s.classifier_tolerance)
         model.fit(features, targets, sample_weight=weights)
         return model, np.asarray(model.classes_, np.int64)
 
@@ -443,8 +446,9 @@ class _Texts:
         return embedder.encode(list(self._rows), progress, cancelled)
 
 
-def _description(code: Code) -> list[str]:
-    """The texts that describe a code, weighing alike: name, definition, inclusion."""
+def description_parts(code: Code) -> list[str]:
+    """The texts that describe a code, weighing alike: name, definition, inclusion. A
+    code's description vector is the normalised sum of theirs (themes use it too)."""
     parts = [code.name.replace("_", " "), code.definition, code.inclusion]
     return [" ".join(p.split()) for p in parts if p and p.strip()]
 
@@ -512,5 +516,6 @@ __all__ = [
     "Suggester",
     "Suggestion",
     "Verdict",
+    "description_parts",
     "fit_calibration",
 ]
