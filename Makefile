@@ -41,6 +41,9 @@ demo: install
 	@echo "(the first run embeds the corpus: a few minutes on a laptop CPU)."
 	$(BS) suggest $(DEMO) --top 1 --limit 8
 	@echo
+	@echo "Inter-coder agreement of the two reference coders on the 12 documents both coded:"
+	$(BS) agreement $(DEMO) --coders ref-a,ref-b
+	@echo
 	@echo "The demo project is $(DEMO). Open the coding workbench on it with:"
 	@echo "  $(BS) code $(DEMO)"
 

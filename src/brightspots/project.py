@@ -15,14 +15,17 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+from brightspots import adjudication, coding
+from brightspots import agreement as agreeing
 from brightspots import codebook as codebook_io
-from brightspots import coding
 from brightspots import suggestion as suggesting
+from brightspots.coder_set import CoderSet
 from brightspots.config import DEFAULT_CODEBOOK, DEFAULT_FRAMEWORK, shipped_codebook_dir
 from brightspots.corpus.source import decode, read_bytes
 from brightspots.embedding import Embedder, SentenceTransformerEmbedder, Vectors, embed_texts
 from brightspots.errors import CodebookError, InputError, NotFoundError, ProjectError
 from brightspots.importer import ImportOptions, ImportReport, import_files
+from brightspots.merge import MergeReport, merge_projects
 from brightspots.models import (
     Annotation,
     Cancelled,
@@ -479,6 +482,60 @@ class Project:
         self, coders: Sequence[str] | None = None, verdict: str | None = None
     ) -> list[dict[str, Any]]:
         return self.store.list_feedback(coders, verdict)
+
+    # --- team work: merging coders' projects, agreement, adjudication ----------------------
+
+    def merge(self, sources: Sequence[Path], progress: Progress | None = None) -> MergeReport:
+        """Bring other coders' project files into this one (backed up first; one
+        transaction; merging the same file twice changes nothing)."""
+        return merge_projects(self.store, sources, progress)
+
+    def agreement(
+        self,
+        coders: Sequence[str],
+        filters: Mapping[str, str] | None = None,
+        documents: Sequence[str] | None = None,
+        partial: bool = False,
+        min_units: int = agreeing.MIN_UNITS,
+    ) -> agreeing.AgreementReport:
+        """Inter-coder agreement per code and overall, over segments (see agreement.py)."""
+        self._check_filters(filters)
+        return agreeing.agreement(
+            self.store,
+            coders,
+            documents=documents,
+            filters=filters,
+            partial=partial,
+            min_units=min_units,
+        )
+
+    def disagreements(
+        self,
+        coders: Sequence[str],
+        code: str | None = None,
+        filters: Mapping[str, str] | None = None,
+        documents: Sequence[str] | None = None,
+        include_settled: bool = False,
+    ) -> list[adjudication.Disagreement]:
+        self._check_filters(filters)
+        return adjudication.disagreements(
+            self.store,
+            coders,
+            code,
+            documents=documents,
+            filters=filters,
+            include_settled=include_settled,
+        )
+
+    def adjudicate(
+        self, disagreement: adjudication.Disagreement, choice: str, adjudicator: str
+    ) -> list[dict[str, Any]]:
+        """Settle a disputed passage as codings of the `consensus` coder (one undo step)."""
+        return adjudication.adjudicate(self.store, disagreement, choice, adjudicator)
+
+    def coder_set(self, text: str) -> CoderSet:
+        """Whose codings count in a synthesis: a coder's name, `consensus` or `all`."""
+        return CoderSet.parse(text).check(self.store.list_coders())
 
     # --- codings loaded from sheets ------------------------------------------------------
 
