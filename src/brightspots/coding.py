@@ -1,16 +1,16 @@
 """Coding actions and their history.
 
-Every action a coder takes (apply or remove a code, write a memo, edit the codebook) is one
-transaction that changes the tables and appends one event whose payload holds everything
-needed to replay it forwards or backwards. Undo and redo are themselves events naming the
-action they reverse, so each coder's undo stack is recomputed from the log and survives a
-restart: nothing lives only in memory."""
+Every action a coder takes (apply or remove a code, write a memo, edit the codebook, settle a
+disagreement between coders) is one transaction that changes the tables and appends one
+event whose payload holds everything needed to replay it forwards or backwards. Undo and
+redo are themselves events naming the action they reverse, so each coder's undo stack is
+recomputed from the log and survives a restart: nothing lives only in memory."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -82,6 +82,25 @@ def remove_coding(store: Store, uid: str, coder: str) -> dict[str, Any]:
         raise NotFoundError(f"no coding {uid!r}")
     _do(store, "coding.remove", coding, coder)
     return coding
+
+
+def record_adjudication(
+    store: Store,
+    decision: Mapping[str, Any],
+    added: Sequence[Mapping[str, Any]],
+    removed: Sequence[Mapping[str, Any]],
+    adjudicator: str,
+) -> None:
+    """Settle a disputed passage as ONE undoable step of the adjudicator: consensus codings
+    `added` (full coding records, coder `consensus`), earlier consensus codings `removed`
+    from the passage, and the `decision` (passage, coders, choice) kept in the payload so
+    that the disagreement walker knows the passage is settled (see adjudication.py)."""
+    payload = {
+        "decision": dict(decision),
+        "codings": [dict(c) for c in added],
+        "removed": [dict(c) for c in removed],
+    }
+    _do(store, "coding.adjudicate", payload, adjudicator)
 
 
 # --- memos ---------------------------------------------------------------------------
@@ -330,6 +349,15 @@ def _coding_remove(store: Store, p: Mapping[str, Any], forward: bool) -> None:
     _coding_add(store, p, not forward)
 
 
+def _coding_adjudicate(store: Store, p: Mapping[str, Any], forward: bool) -> None:
+    gone, back = (p["removed"], p["codings"]) if forward else (p["codings"], p["removed"])
+    for coding in gone:
+        store.delete_coding(coding["uid"])
+    for coding in back:
+        if store.get_coding(coding["uid"]) is None:
+            store.insert_coding(coding)
+
+
 def _memo_add(store: Store, p: Mapping[str, Any], forward: bool) -> None:
     if forward:
         if store.get_memo(p["uid"]) is None:
@@ -397,6 +425,7 @@ def _code_remove(store: Store, p: Mapping[str, Any], forward: bool) -> None:
 _ACTIONS: dict[str, Callable[[Store, Mapping[str, Any], bool], None]] = {
     "coding.add": _coding_add,
     "coding.remove": _coding_remove,
+    "coding.adjudicate": _coding_adjudicate,
     "memo.add": _memo_add,
     "memo.edit": _memo_edit,
     "memo.remove": _memo_remove,
@@ -409,6 +438,9 @@ _ACTIONS: dict[str, Callable[[Store, Mapping[str, Any], bool], None]] = {
 
 def describe(action: str, p: Mapping[str, Any]) -> str:
     """A line for a researcher: what an action did."""
+    if action == "coding.adjudicate":
+        decision = p["decision"]
+        return f"settled “{_short(decision.get('text', ''))}”: {decision.get('choice', '')}"
     if action.startswith("coding."):
         verb = "coded" if action == "coding.add" else "uncoded"
         return f"{verb} “{_short(p['snippet'])}” as {p['code']}"

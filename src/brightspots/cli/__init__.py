@@ -14,7 +14,7 @@ from rich.table import Table
 
 from brightspots import __version__
 from brightspots import codebook as codebook_io
-from brightspots.cli import machine
+from brightspots.cli import machine, team
 from brightspots.cli.common import PROJECT, Group, console, emit_json, opened, progress
 from brightspots.config import set_offline_environment
 from brightspots.importer import ImportOptions, ImportReport
@@ -510,3 +510,5 @@ def codings_load(project: Path, files: tuple[Path, ...]) -> None:
 
 # Machine help lives in its own module (the commands are long); registered here.
 main.add_command(machine.suggest)
+main.add_command(team.merge)
+main.add_command(team.agreement)

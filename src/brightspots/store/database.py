@@ -30,6 +30,7 @@ from brightspots.models import (
 from brightspots.store.codes import CodeTables
 from brightspots.store.codings import CodingTables
 from brightspots.store.embeddings import EmbeddingTables
+from brightspots.store.merging import TeamTables
 from brightspots.store.migrations import MIGRATIONS, SCHEMA_VERSION
 from brightspots.store.rows import new_uid, now
 from brightspots.store.suggestions import SuggestionTables
@@ -54,7 +55,7 @@ SCOPES = {
 }
 
 
-class Store(CodeTables, CodingTables, EmbeddingTables, SuggestionTables):
+class Store(CodeTables, CodingTables, EmbeddingTables, SuggestionTables, TeamTables):
     """A project file. Use `Store.create` or `Store.open`; close it when done."""
 
     def __init__(self, path: Path, conn: sqlite3.Connection) -> None:
