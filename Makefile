@@ -41,6 +41,9 @@ demo: install
 	@echo "(the first run embeds the corpus: a few minutes on a laptop CPU)."
 	$(BS) suggest $(DEMO) --top 1 --limit 8
 	@echo
+	@echo "Candidate themes in what nobody has coded yet (recurring ideas, with the nearest code):"
+	$(BS) themes $(DEMO) --quotes 1
+	@echo
 	@echo "Inter-coder agreement of the two reference coders on the 12 documents both coded:"
 	$(BS) agreement $(DEMO) --coders ref-a,ref-b
 	@echo

@@ -19,6 +19,7 @@ from brightspots import adjudication, coding
 from brightspots import agreement as agreeing
 from brightspots import codebook as codebook_io
 from brightspots import suggestion as suggesting
+from brightspots import themes as theming
 from brightspots.coder_set import CoderSet
 from brightspots.config import DEFAULT_CODEBOOK, DEFAULT_FRAMEWORK, shipped_codebook_dir
 from brightspots.corpus.source import decode, read_bytes
@@ -42,6 +43,7 @@ from brightspots.segment import Segmenter, SpacySegmenter
 from brightspots.store import Store
 from brightspots.store.database import DOCUMENT_FILTERS
 from brightspots.suggester import Suggester, Suggestion
+from brightspots.themes import ThemeSettings
 from brightspots.vocabulary import RESPONDENT, label_key
 
 MODEL_KEY = "embedding.model"  # meta: the model this project embeds with, when not the default
@@ -482,6 +484,55 @@ class Project:
         self, coders: Sequence[str] | None = None, verdict: str | None = None
     ) -> list[dict[str, Any]]:
         return self.store.list_feedback(coders, verdict)
+
+    # --- candidate themes ------------------------------------------------------------------
+
+    def themes(
+        self,
+        scope: theming.Scope = "uncoded",
+        coders: Sequence[str] | None = None,
+        filters: Mapping[str, str | Sequence[str]] | None = None,
+        skip_roles: Sequence[str] = theming.DEFAULT_SKIP_ROLES,
+        settings: ThemeSettings | None = None,
+        save: bool = True,
+        progress: Progress | None = None,
+        cancelled: Cancelled | None = None,
+    ) -> theming.ThemeResult:
+        """Cluster the segments (not yet coded, or all) into candidate themes; nothing is
+        coded. The run is kept (`last_themes`) unless `save` is False."""
+        return theming.find_themes(
+            self.store,
+            self.embedder,
+            scope=scope,
+            coders=coders,
+            filters=filters,
+            skip_roles=tuple(skip_roles),
+            settings=settings,
+            save=save,
+            progress=progress,
+            cancelled=cancelled,
+        )
+
+    def last_themes(self) -> theming.ThemeResult | None:
+        return theming.load_themes(self.store)
+
+    def promote_theme(
+        self,
+        theme_id: int,
+        coder: str,
+        name: str | None = None,
+        definition: str | None = None,
+        **fields: Any,
+    ) -> dict[str, Any]:
+        """A new code from a theme (keywords as its draft definition); undoable. Its
+        passages are not coded: the researcher reviews them."""
+        return theming.promote_theme(self.store, theme_id, coder, name, definition, **fields)
+
+    def dismiss_theme(self, theme_id: int, coder: str) -> None:
+        theming.dismiss_theme(self.store, theme_id, coder)
+
+    def restore_theme(self, theme_id: int, coder: str) -> None:
+        theming.restore_theme(self.store, theme_id, coder)
 
     # --- team work: merging coders' projects, agreement, adjudication ----------------------
 

@@ -129,6 +129,20 @@ def test_suggest_lists_best_first_and_a_bad_model_is_a_clear_error(
     assert "Error:" in result.output and "none" in result.output
 
 
+def test_themes_runs_on_a_project_and_prints_json(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project = str(tmp_path / "study.bsp")
+    run("init", project)
+    run("import", project, str(write(tmp_path / "ht.txt", HEAD_TEACHER)))
+    monkeypatch.setattr("brightspots.project.SentenceTransformerEmbedder", FakeModel)
+    result = json.loads(run("themes", project, "--all", "--json"))
+    assert {"themes", "segments", "outliers"} <= set(result)
+    assert "passages" in run("themes", project, "--country", "ET")
+    failed = CliRunner().invoke(main, ["themes", project, "--role", "nobody-at-all"])
+    assert failed.exit_code in (0, 1) and "Traceback" not in failed.output
+
+
 class FakeModel(FakeEmbedder):
     """Takes the model argument the real embedder takes."""
 

@@ -510,5 +510,6 @@ def codings_load(project: Path, files: tuple[Path, ...]) -> None:
 
 # Machine help lives in its own module (the commands are long); registered here.
 main.add_command(machine.suggest)
+main.add_command(machine.themes)
 main.add_command(team.merge)
 main.add_command(team.agreement)

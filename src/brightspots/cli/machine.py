@@ -1,7 +1,8 @@
-"""Machine help on the command line: code suggestions (and, below, candidate themes)."""
+"""Machine help on the command line: code suggestions and candidate themes."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import asdict
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from rich.table import Table
 
 from brightspots.cli.common import PROJECT, console, emit_json, opened, progress
 from brightspots.project import Project
+from brightspots.themes import result_to_json
 
 MODEL = click.option(
     "--model",
@@ -94,3 +96,81 @@ def suggest(
     console.print(table)
     if not found:
         console.print("No suggestion reaches the threshold, or every passage is coded.")
+
+
+@click.command()
+@PROJECT
+@click.option(
+    "--all",
+    "everything",
+    is_flag=True,
+    help="Cluster every segment, not only those nobody (or --coder) has coded.",
+)
+@click.option("--coder", help="Uncoded means: not coded by this coder.")
+@click.option("--country", multiple=True, help="Only these countries (repeat).")
+@click.option("--group", "school_group", multiple=True, help="Only pd or comparison schools.")
+@click.option("--role", multiple=True, help="Only what speakers in this role said (repeat).")
+@click.option("--quotes", default=2, show_default=True, help="Quotes shown per theme.")
+@MODEL
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+def themes(
+    project: Path,
+    everything: bool,
+    coder: str | None,
+    country: tuple[str, ...],
+    school_group: tuple[str, ...],
+    role: tuple[str, ...],
+    quotes: int,
+    model: str | None,
+    as_json: bool,
+) -> None:
+    """Find candidate themes: recurring ideas in what was said, with keywords, quotes,
+    make-up by country and school group, and the nearest existing code (far from every
+    code: marked NEW). Nothing is coded; promote or dismiss themes in the workbench.
+    The same corpus and settings always give the same themes.
+
+    \b
+    Example:
+      brightspots themes study.bsp
+      brightspots themes study.bsp --country TD --group pd --role teacher --json
+    """
+    filters = {
+        key: list(values)
+        for key, values in (("country", country), ("school_group", school_group), ("role", role))
+        if values
+    }
+    with opened(project) as proj:
+        choose_model(proj, model)
+        with progress("Themes") as advance:
+            result = proj.themes(
+                "all" if everything else "uncoded",
+                [coder] if coder else None,
+                filters or None,
+                progress=advance,
+            )
+    if as_json:
+        emit_json(json.loads(result_to_json(result)))
+        return
+    table = Table("#", "size", "keywords", "where", "nearest code", "quotes")
+    for theme in result.themes:
+        where = ", ".join(f"{k} {v}" for k, v in sorted(theme.countries.items()))
+        groups = ", ".join(f"{k} {v}" for k, v in sorted(theme.school_groups.items()))
+        near = (
+            f"{theme.nearest_code_name} ({theme.code_similarity:.2f})"
+            if theme.nearest_code_name and theme.code_similarity is not None
+            else "-"
+        )
+        table.add_row(
+            str(theme.id),
+            str(theme.size),
+            escape(", ".join(k.word for k in theme.keywords[:6])),
+            escape(f"{where}\n{groups}"),
+            ("[bold green]NEW[/] " if theme.new else "") + escape(near),
+            escape("\n".join(f"“{short(q.text, 60)}”" for q in theme.quotes[:quotes])),
+        )
+    console.print(table)
+    console.print(
+        f"{len(result.themes)} theme(s) from {result.segments} passages; "
+        f"{result.outliers} ({result.outlier_share:.1%}) in none. "
+        "Promote or dismiss them in the workbench."
+    )

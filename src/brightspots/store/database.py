@@ -34,6 +34,7 @@ from brightspots.store.merging import TeamTables
 from brightspots.store.migrations import MIGRATIONS, SCHEMA_VERSION
 from brightspots.store.rows import new_uid, now
 from brightspots.store.suggestions import SuggestionTables
+from brightspots.store.themes import ThemeTables
 from brightspots.vocabulary import DEFAULT_ALIASES, ROLES
 
 APPLICATION = "brightspots"
@@ -55,7 +56,7 @@ SCOPES = {
 }
 
 
-class Store(CodeTables, CodingTables, EmbeddingTables, SuggestionTables, TeamTables):
+class Store(CodeTables, CodingTables, EmbeddingTables, SuggestionTables, TeamTables, ThemeTables):
     """A project file. Use `Store.create` or `Store.open`; close it when done."""
 
     def __init__(self, path: Path, conn: sqlite3.Connection) -> None:

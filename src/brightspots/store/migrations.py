@@ -268,9 +268,34 @@ CREATE INDEX IF NOT EXISTS suggestion_feedback_code ON suggestion_feedback (code
 """
 
 
+SCHEMA_V4 = """
+-- Candidate themes: the last run's result (JSON: themes, keywords, quotes, members), kept
+-- so the workbench can show it without recomputing; a new run replaces it. Verdicts on
+-- its themes (promoted to a code, or dismissed) are rows, carried over by `themes.py` to
+-- the matching themes of the next run.
+CREATE TABLE IF NOT EXISTS theme_runs (
+    num INTEGER PRIMARY KEY,
+    uid TEXT NOT NULL UNIQUE,
+    created_at TEXT NOT NULL,
+    model TEXT NOT NULL,
+    result TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS theme_verdicts (
+    run INTEGER NOT NULL REFERENCES theme_runs (num) ON DELETE CASCADE,
+    theme INTEGER NOT NULL,
+    verdict TEXT NOT NULL CHECK (verdict IN ('promoted', 'dismissed')),
+    code TEXT,  -- the key of the code a promoted theme became
+    coder INTEGER REFERENCES coders (num),
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (run, theme)
+) WITHOUT ROWID;
+"""
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _script(SCHEMA_V1),
     _script(SCHEMA_V2),
     _script(SCHEMA_V3),
+    _script(SCHEMA_V4),
 ]
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -1,0 +1,285 @@
+"""Candidate themes: the clusterer on synthetic vectors (blobs found, few outliers, the
+same themes every run), keywords without stop words per language, quotes spread over
+documents, and themes on a small project (make-up, nearest code, nothing coded, the last
+run kept, promoted and dismissed)."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from brightspots.clusterer import ThemeSettings, cluster_texts, min_cluster_size_for
+from brightspots.errors import InputError, NotFoundError
+from brightspots.keywords import class_keywords, merge_keywords, words
+from brightspots.project import Project
+from brightspots.segment import SpacySegmenter
+from brightspots.store.migrations import SCHEMA_VERSION
+from brightspots.themes import (
+    Theme,
+    ThemeResult,
+    dismiss_theme,
+    find_themes,
+    load_themes,
+    promote_theme,
+    restore_theme,
+)
+from tests.conftest import write
+from tests.fakes import FakeEmbedder
+
+
+def blobs(
+    sizes: tuple[int, ...] = (60, 50, 40, 30), noise: int = 6, seed: int = 1
+) -> tuple[np.ndarray, np.ndarray]:
+    """Unit vectors around well-separated centres (plus a few scattered ones, label -1)."""
+    rng = np.random.default_rng(seed)
+    centres = rng.standard_normal((len(sizes), 48))
+    rows, labels = [], []
+    for label, size in enumerate(sizes):
+        rows.append(centres[label] + 0.35 * rng.standard_normal((size, 48)))
+        labels += [label] * size
+    rows.append(rng.standard_normal((noise, 48)) * 1.5)
+    labels += [-1] * noise
+    vectors = np.vstack(rows)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    return vectors.astype(np.float32), np.array(labels)
+
+
+def test_well_separated_blobs_are_found_with_few_outliers() -> None:
+    from sklearn.metrics import adjusted_rand_score
+
+    vectors, truth = blobs()
+    model = cluster_texts(["x"] * len(vectors), vectors, settings=ThemeSettings())
+    assert model.n_themes_ == 4
+    assert model.outliers_ <= 0.05 * len(vectors)
+    kept = truth >= 0
+    assert adjusted_rand_score(truth[kept], model.labels_[kept]) > 0.95
+    sizes = [int((model.labels_ == t).sum()) for t in range(model.n_themes_)]
+    assert sizes == sorted(sizes, reverse=True)  # theme 0 is the largest
+    assert model.centroids_.shape == (4, 48)
+
+
+def test_the_same_input_and_seed_give_the_same_themes() -> None:
+    vectors, _ = blobs((40, 40, 40), seed=3)
+    texts = [f"word{i % 7} talk{i % 3}" for i in range(len(vectors))]
+    for reduction in ("pca", "svd", "none"):
+        settings = ThemeSettings(seed=5, reduction=reduction)
+        first = cluster_texts(texts, vectors, settings=settings)
+        second = cluster_texts(texts, vectors.copy(), settings=settings)
+        assert np.array_equal(first.labels_, second.labels_)
+        assert first.keywords_ == second.keywords_
+        assert [r.tolist() for r in first.representatives_] == [
+            r.tolist() for r in second.representatives_
+        ]
+
+
+def test_a_corpus_too_small_has_no_themes() -> None:
+    vectors, _ = blobs((4,), noise=0)
+    model = cluster_texts(["a b c"] * 4, vectors)
+    assert model.n_themes_ == 0 and model.outliers_ == 4
+
+
+def test_min_cluster_size_grows_with_the_corpus() -> None:
+    assert min_cluster_size_for(50) == 5
+    assert min_cluster_size_for(3080) == 12
+    assert min_cluster_size_for(10_000) == 28
+    assert min_cluster_size_for(1000) < min_cluster_size_for(5000)
+
+
+def test_keywords_leave_out_stop_words_per_language() -> None:
+    english = words(["The mothers help with the homework, every evening at 7 [inaudible]."], "en")
+    assert english == [{"mothers", "help", "homework", "evening"}]
+    french = words(["Les mères aident les enfants avec les devoirs de l'école (rires)."], "fr")
+    assert french == [{"mères", "aident", "enfants", "devoirs", "école"}]
+
+    texts = [
+        "The mothers help with the homework.",
+        "Fathers check the homework every evening.",
+        "Our parents help with homework at home.",
+        "The lessons start on time.",
+        "Les mères aident avec les devoirs.",
+        "Les pères regardent les devoirs le soir.",
+    ]
+    labels = np.array([0, 0, 0, 1, 0, 0])
+    languages = ["en", "en", "en", "en", "fr", "fr"]
+    found = class_keywords(texts, labels, languages, top=3)
+    assert set(found[0]) == {"en", "fr"}
+    assert found[0]["en"][0].word == "homework"
+    assert found[0]["fr"][0].word == "devoirs"
+    assert all(k.word not in {"the", "with", "les", "le"} for k in found[0]["en"] + found[0]["fr"])
+    assert set(found[1]) == {"en"} and found[1]["en"][0].word == "lessons"
+    merged = merge_keywords(found[0], {"en": 3, "fr": 2}, top=3)
+    assert merged[0].word == "homework" and "devoirs" in [k.word for k in merged]
+
+
+def test_quotes_spread_over_countries_then_documents() -> None:
+    vectors, _ = blobs((30,), noise=0, seed=4)
+    groups = [("ET", "a.txt")] * 20 + [("ET", "b.txt")] * 5 + [("BF", "c.txt")] * 5
+    model = cluster_texts(["x"] * 30, vectors, settings=ThemeSettings(quotes=3), groups=groups)
+    picked = [groups[i] for i in model.representatives_[0].tolist()]
+    assert len(picked) == 3
+    assert {g[0] for g in picked} == {"ET", "BF"}
+    assert len({g[1] for g in picked}) == 3
+
+
+# --- on a project ------------------------------------------------------------------------
+
+THEMES = {
+    "homework": [
+        "Parents help the children with homework at home.",
+        "Parents help with the homework every evening.",
+        "Mothers and parents help with homework after school.",
+        "Parents help with homework on Sundays.",
+    ],
+    "time": [
+        "Lessons start on time every single morning.",
+        "Teachers arrive on time for the first lessons.",
+        "The lessons start on time and teachers are present.",
+        "Teachers are present on time for lessons.",
+    ],
+    "football": [
+        "Pupils play football on the dusty playground.",
+        "The football team plays on the playground at noon.",
+        "Children play football on the playground daily.",
+        "Boys and girls play football during the playground break.",
+    ],
+}
+DOCUMENTS = [("ET", "pd"), ("ET", "comparison"), ("UG", "pd"), ("UG", "comparison")]
+
+
+def transcript(index: int, country: str, group: str) -> str:
+    lines = [
+        "---",
+        f"country: {country}",
+        f"school_id: {country}-S{index}",
+        f"school_group: {group}",
+        "respondent_role: head_teacher",
+        "method: kii",
+        "language: en",
+        "---",
+    ]
+    for theme, sentences in THEMES.items():
+        lines.append(f"Interviewer: Please tell me about {theme} in your school today.")
+        lines.append(f"HT: {sentences[index]} {sentences[(index + 1) % 4]}")
+    return "\n".join(lines) + "\n"
+
+
+# The fake embedder's similarities run lower than a real model's: "new" below 0.4 here.
+SMALL = ThemeSettings(min_cluster_size=4, min_samples=3, quotes=3, new_below=0.4)
+
+
+@pytest.fixture
+def study(tmp_path: Path, segmenter: SpacySegmenter) -> Iterator[Project]:
+    path = tmp_path / "study.bsp"
+    with Project.create(path, empty=True, segmenter=segmenter) as project:
+        files = [
+            write(tmp_path / "files" / f"{country}-{i}.txt", transcript(i, country, group))
+            for i, (country, group) in enumerate(DOCUMENTS)
+        ]
+        project.import_files(files)
+        project.add_code("Parent involvement", "ana", definition="parents help with homework")
+    with Project.open(path, segmenter=segmenter, embedder=FakeEmbedder()) as project:
+        yield project
+
+
+def about(result: ThemeResult, word: str) -> Theme:
+    """The theme with `word` among its first three keywords."""
+    return next(t for t in result.themes if word in [k.word for k in t.keywords[:3]])
+
+
+def counts(project: Project) -> tuple[int, int]:
+    one = project.store.db.execute
+    return (
+        one("SELECT count(*) FROM codes").fetchone()[0],
+        one("SELECT count(*) FROM codings").fetchone()[0],
+    )
+
+
+def test_themes_on_a_project(study: Project) -> None:
+    store, fake = study.store, FakeEmbedder()
+    before = counts(study)
+    result = find_themes(store, fake, settings=SMALL)
+    assert counts(study) == before  # suggestions only: nothing coded
+    assert result.segments == 24 and result.population == 24  # interviewers left out
+    assert result.outliers <= 2 and result.settings.min_cluster_size == 4
+    assert len(result.themes) == 3
+    homework = about(result, "homework")
+    assert homework.size == sum(homework.countries.values()) == len(homework.members)
+    assert homework.countries == {"ET": 4, "UG": 4}
+    assert homework.school_groups == {"pd": 4, "comparison": 4}
+    assert homework.languages == {"en": 8}
+    assert homework.nearest_code == "parent-involvement" and not homework.new
+    assert about(result, "football").new  # far from every code
+    assert len({q.document for q in homework.quotes}) == 3  # spread over documents
+    quote = homework.quotes[0]
+    assert quote.document is not None and quote.start is not None and quote.end is not None
+    assert study.document(quote.document).text[quote.start : quote.end] == quote.text
+
+    again = find_themes(store, fake, settings=SMALL, save=False)
+    assert [t.members for t in again.themes] == [t.members for t in result.themes]
+    assert [t.keywords for t in again.themes] == [t.keywords for t in result.themes]
+
+    ethiopia = find_themes(store, fake, filters={"country": "ET"}, settings=SMALL, save=False)
+    assert ethiopia.population == 12
+    assert all(set(t.countries) == {"ET"} for t in ethiopia.themes)
+    asked = find_themes(
+        store, fake, scope="all", filters={"role": "interviewer"}, skip_roles=(), save=False
+    )
+    assert asked.population == 12
+    nowhere = find_themes(store, fake, filters={"country": ["BF", "ML"]}, save=False)
+    assert nowhere.population == nowhere.segments == 0 and nowhere.themes == ()
+    with pytest.raises(InputError, match="cannot filter themes by colour"):
+        find_themes(store, fake, filters={"colour": "red"})
+    with pytest.raises(InputError, match="scope"):
+        find_themes(store, fake, scope="some")  # type: ignore[arg-type]
+
+
+def test_themes_are_kept_promoted_and_dismissed(study: Project) -> None:
+    store, fake = study.store, FakeEmbedder()
+    with pytest.raises(NotFoundError, match="no themes yet"):
+        promote_theme(store, 1, "ana")
+    result = find_themes(store, fake, settings=SMALL)
+    assert load_themes(store) == result  # kept as computed
+
+    football = about(result, "football")
+    code = promote_theme(store, football.id, "ana")
+    assert code["name"].lower().startswith("football")
+    assert "football" in code["definition"] and "Draft" in code["definition"]
+    assert counts(study) == (2, 0)  # a new code; its passages are not coded
+    homework = about(result, "homework")
+    dismiss_theme(store, homework.id, "ana")
+    loaded = load_themes(store)
+    assert loaded is not None
+    assert loaded.theme(football.id).status == "promoted"
+    assert loaded.theme(football.id).code == code["key"]
+    assert loaded.theme(homework.id).status == "dismissed"
+    actions = [r[0] for r in store.db.execute("SELECT action FROM events")]
+    assert "code.add" in actions and "theme.dismiss" in actions
+
+    rerun = find_themes(store, fake, settings=SMALL)  # verdicts carry over
+    assert about(rerun, "football").status == "promoted"
+    assert about(rerun, "homework").status == "dismissed"
+
+    restore_theme(store, homework.id, "ana")
+    assert study.undo("ana") is not None  # the code.add: the theme is a candidate again
+    loaded = load_themes(store)
+    assert loaded is not None and {t.status for t in loaded.themes} == {"candidate"}
+    with pytest.raises(NotFoundError, match="no theme 99"):
+        dismiss_theme(store, 99, "ana")
+
+
+def test_schema_v4_adds_the_theme_tables(tmp_path: Path) -> None:
+    path = tmp_path / "old.bsp"
+    Project.create(path, empty=True).close()
+    conn = sqlite3.connect(path)
+    conn.execute("DROP TABLE theme_verdicts")
+    conn.execute("DROP TABLE theme_runs")
+    conn.execute("PRAGMA user_version = 3")
+    conn.commit()
+    conn.close()
+    with Project.open(path) as project:
+        assert project.store.schema_version() == SCHEMA_VERSION >= 4
+        assert load_themes(project.store) is None
