@@ -110,3 +110,16 @@ def test_review(snap_compare: Snap, workbench: Callable[..., WorkbenchApp]) -> N
     """Reviewing one code's candidates: the passage in its context, its document, its score."""
     press = keys("V", *"parent teacher contact", "enter", WAIT)
     assert snap_compare(workbench(), terminal_size=WIDE, run_before=press)
+
+
+def test_agreement(snap_compare: Snap, workbench: Callable[..., WorkbenchApp]) -> None:
+    """Agreement between ana and ben per code (too few units here: every code flagged with
+    its reason), and the overall figures."""
+    press = keys("I", WAIT)
+    assert snap_compare(workbench(), terminal_size=WIDE, run_before=press)
+
+
+def test_disagreements(snap_compare: Snap, workbench: Callable[..., WorkbenchApp]) -> None:
+    """A disputed passage in its context with each coder's codes and spans."""
+    press = keys("I", WAIT, "w", WAIT)
+    assert snap_compare(workbench(), terminal_size=WIDE, run_before=press)

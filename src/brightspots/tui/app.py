@@ -18,6 +18,7 @@ from brightspots.tui.dialogs.code_picker import CodePickerDialog, PickerDialog
 from brightspots.tui.dialogs.coder import CoderDialog
 from brightspots.tui.dialogs.help import EXTRA, HelpDialog
 from brightspots.tui.dialogs.text import AskDialog
+from brightspots.tui.screens.agreement import AgreementScreen
 from brightspots.tui.screens.codebook import CodebookScreen
 from brightspots.tui.screens.coding import CodingScreen
 from brightspots.tui.screens.documents import DocumentsScreen
@@ -41,6 +42,8 @@ class WorkbenchApp(App[None]):
         Binding("F", "find_project", "Find in project"),
         Binding("C", "codebook", "Codebook"),
         Binding("V", "review", "Review a code's candidates", show=False),
+        # not G (the transcript's and tables' go-to-bottom) nor K (shrink the selection)
+        Binding("I", "agreement", "Inter-coder agreement", show=False),
     ]
 
     def __init__(self, project: Project, coder: str | None = None, blind: bool = False) -> None:
@@ -132,6 +135,15 @@ class WorkbenchApp(App[None]):
     def action_codebook(self) -> None:
         if not isinstance(self.screen, CodebookScreen):
             self.push_screen(CodebookScreen())
+
+    def action_agreement(self) -> None:
+        """How far the coders agree, per code; their disagreements to settle from there."""
+        if self.blind:
+            self.notify(
+                "Agreement shows every coder's codings: not in blind mode.", severity="warning"
+            )
+        elif not isinstance(self.screen, AgreementScreen):
+            self.push_screen(AgreementScreen())
 
     def action_find_project(self) -> None:
         def asked(query: str | None) -> None:

@@ -14,13 +14,13 @@ from rich.markup import escape
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Footer, Select, Static
 
 from brightspots.errors import BrightspotsError
 from brightspots.models import DocumentMeta, Framework
 from brightspots.tui.dialogs.text import AskDialog
+from brightspots.tui.widgets.filter_bar import FilterBar, described
 from brightspots.tui.widgets.table import RowTable
 
 if TYPE_CHECKING:
@@ -28,7 +28,6 @@ if TYPE_CHECKING:
 
 # The most rows a table holds: beyond this a filter is the way to see the rest.
 SHOWN = 2000
-FILTERS = (("country", "Country"), ("school_group", "Group"), ("respondent_role", "Role"))
 SCOPE_NAMES = {"code": "Code", "practice": "Practice", "focus_area": "Focus area"}
 SNIPPET = 90
 
@@ -74,14 +73,7 @@ class PassagesScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Static(id="passages-title")
-        with Horizontal(id="passages-filters"):
-            for column, label in FILTERS:
-                values = self.workbench.project.attribute_values(column)
-                yield Select(
-                    [(v.replace("_", " "), v) for v in values],
-                    prompt=f"{label}: all",
-                    id=f"filter-{column.replace('_', '-')}",
-                )
+        yield FilterBar(self.workbench.project, id="passages-filters")
         yield RowTable(self.COLUMNS, id="passages-table")
         yield Static(id="passages-context")
         yield Footer()
@@ -91,12 +83,7 @@ class PassagesScreen(Screen[None]):
         self.reload()
 
     def filters(self) -> dict[str, str]:
-        chosen = {}
-        for column, _ in FILTERS:
-            value = self.query_one(f"#filter-{column.replace('_', '-')}", Select).value
-            if isinstance(value, str):
-                chosen[column] = value
-        return chosen
+        return self.query_one(FilterBar).chosen()
 
     @on(Select.Changed)
     def _filtered(self) -> None:
@@ -112,7 +99,7 @@ class PassagesScreen(Screen[None]):
         shown = (
             f"showing the first {len(rows):,} — filter to narrow" if self.total > len(rows) else ""
         )
-        where = " · ".join(f"{k.replace('_', ' ')} {v}" for k, v in self.filters().items())
+        where = described(self.filters())
         parts = [title, f"{self.total:,} passages", where, shown, "enter opens one"]
         self.query_one("#passages-title", Static).update(escape(" · ".join(p for p in parts if p)))
         self._show_context(0 if rows else None)
@@ -141,7 +128,7 @@ class PassagesScreen(Screen[None]):
             self.workbench.open_document(span[0], (span[1], span[2]))
 
     def action_focus_filters(self) -> None:
-        self.query_one("#passages-filters Select", Select).focus()
+        self.query_one(FilterBar).focus_first()
 
     def action_back(self) -> None:
         self.app.pop_screen()
