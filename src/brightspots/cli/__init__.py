@@ -3,10 +3,8 @@ shows the result; library errors become a clear message and exit code 1."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any
 
 import click
 from rich.markup import escape
@@ -15,7 +13,15 @@ from rich.table import Table
 from brightspots import __version__
 from brightspots import codebook as codebook_io
 from brightspots.cli import machine, team
-from brightspots.cli.common import PROJECT, Group, console, emit_json, opened, progress
+from brightspots.cli.common import (
+    PROJECT,
+    Group,
+    console,
+    emit_json,
+    filter_options,
+    opened,
+    progress,
+)
 from brightspots.config import set_offline_environment
 from brightspots.importer import ImportOptions, ImportReport
 from brightspots.listing import DOCUMENT_COLUMNS, document_row
@@ -262,22 +268,6 @@ def load_codebook(project: Path, file: Path, framework: Path | None) -> None:
     with opened(project) as proj:
         added, updated = proj.load_codebook(file, framework)
     console.print(f"Codebook loaded: {added} code(s) added, {updated} updated.")
-
-
-FILTERS = [
-    click.option("--country", help="ISO code, e.g. ET."),
-    click.option("--group", "school_group", type=click.Choice(["pd", "comparison", "unknown"])),
-    click.option("--school", "school_id", help="School id, e.g. ET-S01."),
-    click.option("--role", "respondent_role", help="Respondent role, e.g. head_teacher."),
-    click.option("--method", help="kii, fgd, classroom_observation, school_observation, survey."),
-    click.option("--language", help="Language code, e.g. fr."),
-]
-
-
-def filter_options(command: Callable[..., Any]) -> Callable[..., Any]:
-    for option in reversed(FILTERS):
-        command = option(command)
-    return command
 
 
 @main.command()

@@ -58,3 +58,20 @@ def progress(label: str) -> Iterator[Callable[[int, int, str], None]]:
             bar.update(task, completed=done, total=total, name=name[-40:])
 
         yield advance
+
+
+# Document filters, as the documents and agreement commands take them.
+FILTERS = [
+    click.option("--country", help="ISO code, e.g. ET."),
+    click.option("--group", "school_group", type=click.Choice(["pd", "comparison", "unknown"])),
+    click.option("--school", "school_id", help="School id, e.g. ET-S01."),
+    click.option("--role", "respondent_role", help="Respondent role, e.g. head_teacher."),
+    click.option("--method", help="kii, fgd, classroom_observation, school_observation, survey."),
+    click.option("--language", help="Language code, e.g. fr."),
+]
+
+
+def filter_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    for option in reversed(FILTERS):
+        command = option(command)
+    return command

@@ -4,34 +4,15 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import click
 from rich.markup import escape
 from rich.table import Table
 
 from brightspots.agreement import AgreementReport
-from brightspots.cli.common import PROJECT, console, emit_json, opened, progress
+from brightspots.cli.common import PROJECT, console, emit_json, filter_options, opened, progress
 from brightspots.merge import MergeReport
-
-# The documents command's filters (they live in cli/__init__.py, which imports this module).
-FILTERS = [
-    click.option("--country", help="ISO code, e.g. ET."),
-    click.option("--group", "school_group", type=click.Choice(["pd", "comparison", "unknown"])),
-    click.option("--school", "school_id", help="School id, e.g. ET-S01."),
-    click.option("--role", "respondent_role", help="Respondent role, e.g. head_teacher."),
-    click.option("--method", help="kii, fgd, classroom_observation, school_observation, survey."),
-    click.option("--language", help="Language code, e.g. fr."),
-]
-
-
-def filter_options(command: Callable[..., Any]) -> Callable[..., Any]:
-    for option in reversed(FILTERS):
-        command = option(command)
-    return command
-
 
 CSV_COLUMNS = (
     "code",

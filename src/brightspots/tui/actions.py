@@ -8,9 +8,11 @@ from typing import TYPE_CHECKING, Any
 
 from textual.app import App
 from textual.widget import Widget
+from textual.worker import Worker, WorkerState
 
 from brightspots.errors import BrightspotsError
 from brightspots.tui.dialogs.text import MemoDialog
+from brightspots.tui.suggestion_job import failure
 
 if TYPE_CHECKING:
     from brightspots.tui.app import WorkbenchApp
@@ -61,3 +63,17 @@ def mine(memos: list[dict[str, Any]], coder: str, **where: Any) -> dict[str, Any
         ),
         None,
     )
+
+
+class ReportsWorkerFailure:
+    """For a widget or screen running thread workers: a worker that fails (not one that
+    is cancelled) is reported once, through `failed(message)`."""
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state == WorkerState.ERROR:
+            said = failure(event.worker.error)
+            if said is not None:
+                self.failed(said)
+
+    def failed(self, message: str) -> None:
+        raise NotImplementedError

@@ -23,14 +23,14 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Select, Static
-from textual.worker import Worker, WorkerState, get_current_worker
+from textual.worker import get_current_worker
 
 from brightspots.agreement import MIN_UNITS, AgreementReport, CodeAgreement
 from brightspots.coder_set import CONSENSUS
 from brightspots.project import Project
+from brightspots.tui.actions import ReportsWorkerFailure
 from brightspots.tui.dialogs.coders import CodersDialog
 from brightspots.tui.screens.disagreements import DisagreementScreen
-from brightspots.tui.suggestion_job import failure
 from brightspots.tui.widgets.filter_bar import FilterBar, described
 from brightspots.tui.widgets.table import RowTable
 
@@ -105,7 +105,7 @@ def code_detail(code: CodeAgreement) -> Text:
     return text
 
 
-class AgreementScreen(Screen[None]):
+class AgreementScreen(ReportsWorkerFailure, Screen[None]):
     BINDINGS = [
         Binding("c", "choose_coders", "Coders"),
         Binding("f", "focus_filters", "Filters"),
@@ -189,15 +189,10 @@ class AgreementScreen(Screen[None]):
         self.report, self.status = message.report, ""
         self._draw()
 
-    @on(Worker.StateChanged)
-    def _worker_changed(self, event: Worker.StateChanged) -> None:
-        if event.state != WorkerState.ERROR:
-            return
-        said = failure(event.worker.error)
-        if said is not None:
-            self.status = f"No agreement: {said}"
-            self._draw()
-            self.notify(said, title="Agreement", severity="error", markup=False)
+    def failed(self, message: str) -> None:
+        self.status = f"No agreement: {message}"
+        self._draw()
+        self.notify(message, title="Agreement", severity="error", markup=False)
 
     # --- actions ---------------------------------------------------------------------------
 

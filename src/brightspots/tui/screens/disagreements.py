@@ -24,15 +24,14 @@ from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Static
-from textual.worker import Worker, WorkerState, get_current_worker
+from textual.worker import get_current_worker
 
 from brightspots.adjudication import ACTION, Disagreement
 from brightspots.coding import Step
 from brightspots.models import DocumentInfo
 from brightspots.project import Project
-from brightspots.tui.actions import safely
+from brightspots.tui.actions import ReportsWorkerFailure, safely
 from brightspots.tui.screens.review import attributes
-from brightspots.tui.suggestion_job import failure
 
 if TYPE_CHECKING:
     from brightspots.tui.app import WorkbenchApp
@@ -45,7 +44,7 @@ def letter(position: int) -> str:
     return chr(ord("a") + position)
 
 
-class DisagreementScreen(Screen[None]):
+class DisagreementScreen(ReportsWorkerFailure, Screen[None]):
     BINDINGS = [
         Binding("1,a", "settle('1')", "Accept A"),
         Binding("2,b", "settle('2')", "Accept B"),
@@ -129,15 +128,10 @@ class DisagreementScreen(Screen[None]):
         self._draw()
         self.refresh_bindings()
 
-    @on(Worker.StateChanged)
-    def _worker_changed(self, event: Worker.StateChanged) -> None:
-        if event.state != WorkerState.ERROR:
-            return
-        said = failure(event.worker.error)
-        if said is not None:
-            self.status = f"No disagreements: {said}"
-            self._draw()
-            self.notify(said, title="Disagreements", severity="error", markup=False)
+    def failed(self, message: str) -> None:
+        self.status = f"No disagreements: {message}"
+        self._draw()
+        self.notify(message, title="Disagreements", severity="error", markup=False)
 
     # --- actions ---------------------------------------------------------------------------
 

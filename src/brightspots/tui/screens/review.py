@@ -19,16 +19,15 @@ from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Static
-from textual.worker import Worker, WorkerState, get_current_worker
+from textual.worker import get_current_worker
 
 from brightspots.models import Code, DocumentInfo
 from brightspots.project import Project
 from brightspots.suggester import Suggester, Suggestion
-from brightspots.tui.actions import safely
+from brightspots.tui.actions import ReportsWorkerFailure, safely
 from brightspots.tui.suggestion_job import (
     ProgressLine,
     SuggestionJob,
-    failure,
     learning_label,
 )
 from brightspots.tui.widgets.suggestion_panel import evidence_text
@@ -69,7 +68,7 @@ def attributes(info: DocumentInfo | None) -> str:
     return " · ".join(p for p in parts if p)
 
 
-class ReviewScreen(Screen[None]):
+class ReviewScreen(ReportsWorkerFailure, Screen[None]):
     BINDINGS = [
         Binding("a,A", "accept", "Accept"),
         Binding("x,X", "reject", "Reject"),
@@ -186,15 +185,10 @@ class ReviewScreen(Screen[None]):
         self.position = 0
         self._draw()
 
-    @on(Worker.StateChanged)
-    def _worker_changed(self, event: Worker.StateChanged) -> None:
-        if event.state != WorkerState.ERROR:
-            return
-        said = failure(event.worker.error)
-        if said is not None:
-            self.status = f"Suggestions unavailable: {said}"
-            self._draw()
-            self.notify(said, title="No candidates", severity="error", markup=False)
+    def failed(self, message: str) -> None:
+        self.status = f"Suggestions unavailable: {message}"
+        self._draw()
+        self.notify(message, title="No candidates", severity="error", markup=False)
 
     # --- actions ---------------------------------------------------------------------------
 

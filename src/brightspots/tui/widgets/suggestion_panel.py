@@ -15,14 +15,14 @@ from rich.text import Text
 from textual import on, work
 from textual.message import Message
 from textual.widgets import Static
-from textual.worker import Worker, WorkerState, get_current_worker
+from textual.worker import get_current_worker
 
 from brightspots.project import Project
 from brightspots.suggester import Suggester, Suggestion
+from brightspots.tui.actions import ReportsWorkerFailure
 from brightspots.tui.suggestion_job import (
     ProgressLine,
     SuggestionJob,
-    failure,
     learning_label,
 )
 
@@ -44,7 +44,7 @@ def evidence_text(suggestion: Suggestion, short: bool = False) -> Text:
     return Text.assemble((suggestion.evidence, "dim"), (" · low evidence", "yellow"))
 
 
-class SuggestionPanel(Static):
+class SuggestionPanel(ReportsWorkerFailure, Static):
     """Hidden until the coder shows it; `load()` starts the work."""
 
     class Progressed(Message):
@@ -167,16 +167,11 @@ class SuggestionPanel(Static):
         self.status = ""
         self._draw()
 
-    @on(Worker.StateChanged)
-    def _worker_changed(self, event: Worker.StateChanged) -> None:
-        if event.state != WorkerState.ERROR:
-            return
-        said = failure(event.worker.error)
-        if said is not None:
-            self.status = f"Suggestions unavailable: {said}"
-            self.started = False  # showing the panel again tries again
-            self._draw()
-            self.notify(said, title="No suggestions", severity="error", markup=False)
+    def failed(self, message: str) -> None:
+        self.status = f"Suggestions unavailable: {message}"
+        self.started = False  # showing the panel again tries again
+        self._draw()
+        self.notify(message, title="No suggestions", severity="error", markup=False)
 
     # --- drawing ---------------------------------------------------------------------------
 
