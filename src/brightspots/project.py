@@ -5,10 +5,7 @@ and swappable (`Segmenter` now; `Embedder`, `Clusterer` later)."""
 
 from __future__ import annotations
 
-import csv
 import difflib
-import io
-import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,11 +18,12 @@ from brightspots import codebook as codebook_io
 from brightspots import suggestion as suggesting
 from brightspots import themes as theming
 from brightspots.coder_set import CoderSet
+from brightspots.coding_sheet import read_codings
 from brightspots.config import DEFAULT_CODEBOOK, DEFAULT_FRAMEWORK, shipped_codebook_dir
-from brightspots.corpus.source import decode, read_bytes
 from brightspots.embedding import Embedder, SentenceTransformerEmbedder, Vectors, embed_texts
-from brightspots.errors import CodebookError, InputError, NotFoundError, ProjectError
+from brightspots.errors import InputError, NotFoundError, ProjectError
 from brightspots.importer import ImportOptions, ImportReport, import_files
+from brightspots.listing import Breakdown, breakdown
 from brightspots.merge import MergeReport, merge_projects
 from brightspots.models import (
     Annotation,
@@ -59,18 +57,6 @@ class DocumentView:
     segments: tuple[Segment, ...]
     annotations: tuple[Annotation, ...]
     codings: tuple[Mapping[str, object], ...]
-
-
-@dataclass(frozen=True)
-class Breakdown:
-    value: str | None
-    documents: int
-    segments: int
-    coded_segments: int
-
-    @property
-    def coded_share(self) -> float:
-        return self.coded_segments / self.segments if self.segments else 0.0
 
 
 @dataclass(frozen=True)
@@ -297,7 +283,7 @@ class Project:
 
     def status(self) -> Status:
         documents = self.store.list_documents()
-        breakdowns = {column: _breakdown(documents, column) for column in STATUS_GROUPS}
+        breakdowns = {column: breakdown(documents, column) for column in STATUS_GROUPS}
         framework = self.store.load_framework()
         codebook = self.store.load_codebook()
         return Status(
@@ -598,7 +584,7 @@ class Project:
         documents: dict[str, tuple[int, str]] = {}
         rows: list[dict[str, Any]] = []
         for path in paths:
-            rows += self._read_codings(path, codes, documents)
+            rows += read_codings(self.store, path, codes, documents)
         with self.store.transaction():
             coders = {name: self.store.ensure_coder(name) for name in {r["coder"] for r in rows}}
             for row in rows:
@@ -609,95 +595,6 @@ class Project:
             )
         self.store.refresh_coverage()  # here, so the workbench does not pay for it on start
         return counts
-
-    def _read_codings(
-        self, path: Path, codes: Mapping[str, int], documents: dict[str, tuple[int, str]]
-    ) -> list[dict[str, Any]]:
-        text = decode(read_bytes(path), path)
-        reader = csv.DictReader(io.StringIO(text, newline=""))
-        columns = set(reader.fieldnames or [])
-        if not {"document", "coder", "code"} <= columns or not (
-            "quote" in columns or {"start", "end"} <= columns
-        ):
-            raise InputError(
-                "the codings sheet needs columns document, coder, code and "
-                "either quote or start and end",
-                path,
-                1,
-            )
-        rows = []
-        for row in reader:
-            line = reader.line_num
-            name = (row["document"] or "").strip()
-            if name not in documents:
-                try:
-                    num, _, body = self.store.get_document(name)
-                except KeyError:
-                    raise InputError(
-                        f"no document named {name!r} in the project", path, line
-                    ) from None
-                documents[name] = (num, body)
-            num, body = documents[name]
-            code = (row["code"] or "").strip()
-            if code not in codes:
-                raise CodebookError(
-                    f"unknown code {code!r}; load the codebook that defines it", path, line
-                )
-            start, end = _span(row, body, path, line)
-            coder = (row["coder"] or "").strip()
-            if not coder:
-                raise InputError("the coder is empty", path, line)
-            rows.append(
-                {
-                    "doc": num,
-                    "start": start,
-                    "end": end,
-                    "code": codes[code],
-                    "coder": coder,
-                    "snippet": body[start:end],
-                    "origin": "import",
-                }
-            )
-        return rows
-
-
-def _breakdown(documents: Sequence[DocumentInfo], column: str) -> tuple[Breakdown, ...]:
-    """Documents, segments and coded segments per value of a metadata column."""
-    sums: dict[str | None, list[int]] = {}
-    for document in documents:
-        value = getattr(document.meta, column)
-        totals = sums.setdefault(value, [0, 0, 0])
-        totals[0] += 1
-        totals[1] += document.segment_count
-        totals[2] += document.coded_segments
-    rows = [Breakdown(value, *totals) for value, totals in sums.items()]
-    return tuple(sorted(rows, key=lambda b: (-b.documents, b.value or "")))
-
-
-def _span(row: Mapping[str, str], body: str, path: Path, line: int) -> tuple[int, int]:
-    if row.get("quote"):
-        quote = unicodedata.normalize("NFC", " ".join(row["quote"].split()))
-        occurrence = int(row.get("occurrence") or 1)
-        start = -1
-        for _ in range(occurrence):
-            start = body.find(quote, start + 1)
-            if start == -1:
-                raise InputError(
-                    f"the quote {quote[:60]!r} is not in document "
-                    f"{row['document']!r} (occurrence {occurrence})",
-                    path,
-                    line,
-                )
-        return start, start + len(quote)
-    try:
-        start, end = int(row["start"]), int(row["end"])
-    except (TypeError, ValueError):
-        raise InputError("start and end must be whole numbers", path, line) from None
-    if not 0 <= start < end <= len(body):
-        raise InputError(
-            f"span {start}-{end} is outside the document ({len(body)} characters)", path, line
-        )
-    return start, end
 
 
 __all__ = ["DocumentView", "ImportOptions", "Project", "ProjectError", "Status"]
