@@ -23,7 +23,6 @@ report figures. Prints one JSON line.
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import sys
 import tempfile
@@ -48,16 +47,14 @@ from brightspots.suggester import (
     logit,
 )
 
-DATA = Path(__file__).resolve().parents[2] / "shared" / "datasets" / "banking77"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import banking77
+
+DATA = banking77.DATA
 SHOTS = 5
 DEV_SIZE = 3000
-Labels = npt.NDArray[np.int64]
-
-
-def read(path: Path) -> tuple[list[str], list[str]]:
-    with path.open(encoding="utf-8", newline="") as handle:
-        rows = list(csv.DictReader(handle))
-    return [r["text"] for r in rows], [r["category"] for r in rows]
+Labels = banking77.Labels
 
 
 def split(
@@ -119,12 +116,9 @@ def main(argv: Sequence[str] | None = None) -> None:
         if not args.quiet:
             print(message, file=sys.stderr, flush=True)
 
-    categories: list[str] = json.loads((args.data / "categories.json").read_text())
-    number = {c: i for i, c in enumerate(categories)}
-    train_texts, train_names = read(args.data / "train.csv")
-    test_texts, test_names = read(args.data / "test.csv")
-    train_labels = np.array([number[c] for c in train_names], np.int64)
-    test_labels = np.array([number[c] for c in test_names], np.int64)
+    data = banking77.load(args.data)
+    categories, train_texts, train_labels = data.categories, data.train_texts, data.train_labels
+    test_texts, test_labels = data.test_texts, data.test_labels
     codes = [Code(id=c, name=c.replace("_", " ")) for c in categories]
 
     with tempfile.TemporaryDirectory() as folder:
