@@ -24,7 +24,7 @@ from brightspots.tui.screens.coding import CodingScreen
 from brightspots.tui.screens.documents import DocumentsScreen
 from brightspots.tui.screens.passages import FindScreen, RetrievalScreen, scope_choices
 from brightspots.tui.screens.review import ReviewScreen
-from brightspots.tui.suggestion_job import SuggesterCache, SuggestionJob
+from brightspots.tui.suggestion_job import SuggesterCache, SuggestionJob, learning_label
 
 CODER_KEY = "workbench.coder"
 SUGGESTIONS_KEY = "workbench.suggestions"  # "on" while the coder keeps the panel shown
@@ -171,12 +171,14 @@ class WorkbenchApp(App[None]):
         else:
             self.push_screen(CodePickerDialog(self.codes(), "Review the candidates for"), chosen)
 
-    def suggestion_job(self) -> SuggestionJob:
-        """What a suggestion worker needs; the embedder is the project's (tests give a fake
-        one through `Project.open`)."""
-        return SuggestionJob(
+    def suggestion_job(self) -> tuple[SuggestionJob, str]:
+        """What a suggestion worker needs (the embedder is the project's: tests give a fake
+        one through `Project.open`), and the line to show while it learns."""
+        ready = self.suggesters.fits(self.codes())
+        job = SuggestionJob(
             self.project.store.path, self.project.embedder, self.coder, self.blind, self.suggesters
         )
+        return job, learning_label(self.project, self.coder, self.blind, ready)
 
     def keep_suggestions_shown(self, shown: bool) -> None:
         """Remember whether the coder wants the suggestion panel (it costs a model)."""

@@ -28,7 +28,6 @@ from brightspots.tui.actions import ReportsWorkerFailure, safely
 from brightspots.tui.suggestion_job import (
     ProgressLine,
     SuggestionJob,
-    learning_label,
 )
 from brightspots.tui.widgets.suggestion_panel import evidence_text
 
@@ -135,11 +134,10 @@ class ReviewScreen(ReportsWorkerFailure, Screen[None]):
         """Find the best candidates (again: those judged are left out, so the next come)."""
         app = self.workbench
         self.loaded, self.candidates, self.verdicts, self.position = False, [], {}, 0
-        ready = app.suggesters.fits(app.codes())
-        learning = learning_label(app.project, app.coder, app.blind, ready)
+        job, learning = app.suggestion_job()
         self.status = learning
         self._draw()
-        self._find(app.suggestion_job(), learning)
+        self._find(job, learning)
 
     # --- the work --------------------------------------------------------------------------
 

@@ -23,7 +23,6 @@ from brightspots.tui.actions import ReportsWorkerFailure
 from brightspots.tui.suggestion_job import (
     ProgressLine,
     SuggestionJob,
-    learning_label,
 )
 
 if TYPE_CHECKING:
@@ -128,11 +127,10 @@ class SuggestionPanel(ReportsWorkerFailure, Static):
         """Fit the suggester (unless the app has) and score this document, in a worker."""
         app = self.workbench
         self.started, self.loaded = True, False
-        ready = app.suggesters.fits(app.codes())
-        learning = learning_label(app.project, app.coder, app.blind, ready)
+        job, learning = app.suggestion_job()
         self.status = learning
         self._draw()
-        self._score(app.suggestion_job(), learning)
+        self._score(job, learning)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="suggestions")
     def _score(self, job: SuggestionJob, learning: str) -> None:
