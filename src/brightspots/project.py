@@ -12,19 +12,19 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from brightspots import adjudication, coding
-from brightspots import agreement as agreeing
 from brightspots import codebook as codebook_io
-from brightspots import suggestion as suggesting
-from brightspots import themes as theming
-from brightspots.coder_set import CoderSet
+from brightspots import coding
 from brightspots.coding_sheet import read_codings
 from brightspots.config import DEFAULT_CODEBOOK, DEFAULT_FRAMEWORK, shipped_codebook_dir
-from brightspots.embedding import Embedder, SentenceTransformerEmbedder, Vectors, embed_texts
+from brightspots.embedding import Embedder, SentenceTransformerEmbedder
 from brightspots.errors import InputError, NotFoundError, ProjectError
+from brightspots.facade.exchange import Exchange
+from brightspots.facade.machine_help import MachineHelp
+from brightspots.facade.safekeeping import Safekeeping
+from brightspots.facade.synthesis import Synthesis
+from brightspots.facade.team_work import TeamWork
 from brightspots.importer import ImportOptions, ImportReport, import_files
 from brightspots.listing import Breakdown, breakdown
-from brightspots.merge import MergeReport, merge_projects
 from brightspots.models import (
     Annotation,
     Cancelled,
@@ -39,9 +39,6 @@ from brightspots.models import (
 )
 from brightspots.segment import Segmenter, SpacySegmenter
 from brightspots.store import Store
-from brightspots.store.database import DOCUMENT_FILTERS
-from brightspots.suggester import Suggester, Suggestion
-from brightspots.themes import ThemeSettings
 from brightspots.vocabulary import RESPONDENT, label_key
 
 MODEL_KEY = "embedding.model"  # meta: the model this project embeds with, when not the default
@@ -68,7 +65,7 @@ class Status:
     codebook: str | None
 
 
-class Project:
+class Project(MachineHelp, TeamWork, Synthesis, Exchange, Safekeeping):
     """Open with `Project.open(path)` or `Project.create(path)`; use as a context manager."""
 
     def __init__(
@@ -182,14 +179,6 @@ class Project:
         self._check_filters(filters)
         return self.store.list_documents(filters, text, coder)
 
-    @staticmethod
-    def _check_filters(filters: Mapping[str, str] | None) -> None:
-        for key in filters or {}:
-            if key not in DOCUMENT_FILTERS:
-                raise InputError(
-                    f"cannot filter by {key!r}; use one of " + ", ".join(DOCUMENT_FILTERS)
-                )
-
     def document(self, key: str) -> DocumentView:
         try:
             num, info, text = self.store.get_document(key)
@@ -214,16 +203,6 @@ class Project:
     def code_counts(self, coder: str | None = None) -> dict[str, int]:
         """How many codings each code has (only `coder`'s when given: blind mode)."""
         return self.store.coding_counts(coder)
-
-    def _document_key(self, document: str) -> tuple[int, DocumentInfo]:
-        try:
-            num, info, _ = self.store.get_document(document)
-        except KeyError:
-            raise NotFoundError(
-                f"no document named {document!r} in this project (`brightspots documents` "
-                "lists them)"
-            ) from None
-        return num, info
 
     def passages(
         self,
@@ -383,196 +362,6 @@ class Project:
 
     def history(self, coder: str) -> tuple[list[coding.Step], list[coding.Step]]:
         return coding.history(self.store, coder)
-
-    # --- machine help: embeddings and code suggestions ----------------------------------
-
-    def embed(
-        self,
-        texts: Sequence[str],
-        progress: Progress | None = None,
-        cancelled: Cancelled | None = None,
-    ) -> Vectors:
-        """Vectors of texts, through the project's cache (each distinct text embedded once
-        per model, ever)."""
-        return embed_texts(self.store, self.embedder, texts, progress, cancelled)
-
-    def fit_suggester(
-        self,
-        coders: Sequence[str] | None = None,
-        learn_from: Sequence[str] | None = None,
-        progress: Progress | None = None,
-        cancelled: Cancelled | None = None,
-    ) -> Suggester:
-        """Fit once (seconds), then pass to `suggest`/`review_code` as `suggester`."""
-        return suggesting.fit_for_project(
-            self.store, self.embedder, coders, learn_from, progress=progress, cancelled=cancelled
-        )
-
-    def suggest(
-        self,
-        documents: Sequence[str] | None = None,
-        coders: Sequence[str] | None = None,
-        top_k: int = 3,
-        threshold: float = 0.0,
-        limit: int | None = None,
-        suggester: Suggester | None = None,
-        progress: Progress | None = None,
-        cancelled: Cancelled | None = None,
-    ) -> list[Suggestion]:
-        """Ranked codes for the segments `coders` have not coded (rejected pairs left out)."""
-        for name in documents or ():
-            self._document_key(name)  # an unknown name is an error, not an empty answer
-        return suggesting.suggest_for_project(
-            self.store,
-            self.embedder,
-            documents,
-            coders,
-            top_k,
-            threshold,
-            limit,
-            suggester,
-            progress,
-            cancelled,
-        )
-
-    def review_code(
-        self,
-        code: str,
-        coders: Sequence[str] | None = None,
-        documents: Sequence[str] | None = None,
-        limit: int = 50,
-        suggester: Suggester | None = None,
-        progress: Progress | None = None,
-        cancelled: Cancelled | None = None,
-    ) -> list[Suggestion]:
-        """The best uncoded candidates for one code across the project."""
-        return suggesting.review_code(
-            self.store,
-            self.embedder,
-            code,
-            coders,
-            documents,
-            limit,
-            suggester,
-            progress,
-            cancelled,
-        )
-
-    def accept_suggestion(self, suggestion: Suggestion, coder: str) -> dict[str, Any]:
-        """Code the passage (origin "suggestion", undoable) and remember the verdict."""
-        return suggesting.accept_suggestion(self.store, suggestion, coder)
-
-    def reject_suggestion(self, suggestion: Suggestion, coder: str) -> str:
-        """Never suggest this code for this passage again (to this coder), and learn."""
-        return suggesting.reject_suggestion(self.store, suggestion, coder)
-
-    def suggestion_feedback(
-        self, coders: Sequence[str] | None = None, verdict: str | None = None
-    ) -> list[dict[str, Any]]:
-        return self.store.list_feedback(coders, verdict)
-
-    # --- candidate themes ------------------------------------------------------------------
-
-    def themes(
-        self,
-        scope: theming.Scope = "uncoded",
-        coders: Sequence[str] | None = None,
-        filters: Mapping[str, str | Sequence[str]] | None = None,
-        skip_roles: Sequence[str] = theming.DEFAULT_SKIP_ROLES,
-        settings: ThemeSettings | None = None,
-        save: bool = True,
-        progress: Progress | None = None,
-        cancelled: Cancelled | None = None,
-    ) -> theming.ThemeResult:
-        """Cluster the segments (not yet coded, or all) into candidate themes; nothing is
-        coded. The run is kept (`last_themes`) unless `save` is False."""
-        return theming.find_themes(
-            self.store,
-            self.embedder,
-            scope=scope,
-            coders=coders,
-            filters=filters,
-            skip_roles=tuple(skip_roles),
-            settings=settings,
-            save=save,
-            progress=progress,
-            cancelled=cancelled,
-        )
-
-    def last_themes(self) -> theming.ThemeResult | None:
-        return theming.load_themes(self.store)
-
-    def promote_theme(
-        self,
-        theme_id: int,
-        coder: str,
-        name: str | None = None,
-        definition: str | None = None,
-        **fields: Any,
-    ) -> dict[str, Any]:
-        """A new code from a theme (keywords as its draft definition); undoable. Its
-        passages are not coded: the researcher reviews them."""
-        return theming.promote_theme(self.store, theme_id, coder, name, definition, **fields)
-
-    def dismiss_theme(self, theme_id: int, coder: str) -> None:
-        theming.dismiss_theme(self.store, theme_id, coder)
-
-    def restore_theme(self, theme_id: int, coder: str) -> None:
-        theming.restore_theme(self.store, theme_id, coder)
-
-    # --- team work: merging coders' projects, agreement, adjudication ----------------------
-
-    def merge(self, sources: Sequence[Path], progress: Progress | None = None) -> MergeReport:
-        """Bring other coders' project files into this one (backed up first; one
-        transaction; merging the same file twice changes nothing)."""
-        return merge_projects(self.store, sources, progress)
-
-    def agreement(
-        self,
-        coders: Sequence[str],
-        filters: Mapping[str, str] | None = None,
-        documents: Sequence[str] | None = None,
-        partial: bool = False,
-        min_units: int = agreeing.MIN_UNITS,
-    ) -> agreeing.AgreementReport:
-        """Inter-coder agreement per code and overall, over segments (see agreement.py)."""
-        self._check_filters(filters)
-        return agreeing.agreement(
-            self.store,
-            coders,
-            documents=documents,
-            filters=filters,
-            partial=partial,
-            min_units=min_units,
-        )
-
-    def disagreements(
-        self,
-        coders: Sequence[str],
-        code: str | None = None,
-        filters: Mapping[str, str] | None = None,
-        documents: Sequence[str] | None = None,
-        include_settled: bool = False,
-    ) -> list[adjudication.Disagreement]:
-        self._check_filters(filters)
-        return adjudication.disagreements(
-            self.store,
-            coders,
-            code,
-            documents=documents,
-            filters=filters,
-            include_settled=include_settled,
-        )
-
-    def adjudicate(
-        self, disagreement: adjudication.Disagreement, choice: str, adjudicator: str
-    ) -> list[dict[str, Any]]:
-        """Settle a disputed passage as codings of the `consensus` coder (one undo step)."""
-        return adjudication.adjudicate(self.store, disagreement, choice, adjudicator)
-
-    def coder_set(self, text: str) -> CoderSet:
-        """Whose codings count in a synthesis: a coder's name, `consensus` or `all`."""
-        return CoderSet.parse(text).check(self.store.list_coders())
 
     # --- codings loaded from sheets ------------------------------------------------------
 
