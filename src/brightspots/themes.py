@@ -232,6 +232,25 @@ def promote_theme(
     return code
 
 
+def merge_theme(store: Store, theme_id: int, code: str, coder: str) -> dict[str, Any]:
+    """Fold a theme of the project's last run into an existing code (by id or uid): the
+    theme is marked as joined to that code (matching themes of later runs show it too),
+    recorded as the event `theme.merge`. Nothing is coded: the researcher reviews the
+    theme's passages and codes those that belong. Returns the code."""
+    run, theme = _saved_theme(store, theme_id)
+    found = store.get_code(code)
+    if found is None:
+        raise NotFoundError(f"no code {code!r} to merge theme {theme_id} into")
+    with store.transaction():
+        store.set_theme_verdict(run, theme_id, "promoted", found["key"], store.ensure_coder(coder))
+        store.record(
+            "theme.merge",
+            {"theme": theme_id, "label": theme.label, "size": theme.size, "code": found["key"]},
+            coder,
+        )
+    return found
+
+
 def dismiss_theme(store: Store, theme_id: int, coder: str) -> None:
     """Set a theme of the project's last run aside (recorded as the event
     `theme.dismiss`); matching themes of later runs come back dismissed."""
@@ -450,6 +469,7 @@ __all__ = [
     "ThemeStatus",
     "cluster_texts",
     "dismiss_theme",
+    "merge_theme",
     "draft_definition",
     "find_themes",
     "load_themes",

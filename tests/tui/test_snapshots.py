@@ -123,3 +123,9 @@ def test_disagreements(snap_compare: Snap, workbench: Callable[..., WorkbenchApp
     """A disputed passage in its context with each coder's codes and spans."""
     press = keys("I", WAIT, "w", WAIT)
     assert snap_compare(workbench(), terminal_size=WIDE, run_before=press)
+
+
+def test_themes(snap_compare: Snap, themed: Path) -> None:
+    with Project.open(themed, embedder=FakeEmbedder()) as project:
+        app = WorkbenchApp(project, "ana")
+        assert snap_compare(app, terminal_size=SMALL, run_before=keys("T", "enter"))

@@ -24,6 +24,7 @@ from brightspots.themes import (
     dismiss_theme,
     find_themes,
     load_themes,
+    merge_theme,
     promote_theme,
     restore_theme,
 )
@@ -269,6 +270,24 @@ def test_themes_are_kept_promoted_and_dismissed(study: Project) -> None:
     assert loaded is not None and {t.status for t in loaded.themes} == {"candidate"}
     with pytest.raises(NotFoundError, match="no theme 99"):
         dismiss_theme(store, 99, "ana")
+
+
+def test_a_theme_merged_into_an_existing_code(study: Project) -> None:
+    store, fake = study.store, FakeEmbedder()
+    result = find_themes(store, fake, settings=SMALL)
+    football = about(result, "football")
+    existing = study.add_code("Sport", "ana")
+    before = counts(study)
+    code = merge_theme(store, football.id, existing["key"], "ana")
+    assert code["key"] == existing["key"]
+    assert counts(study) == before  # no new code, nothing coded: the passages are reviewed
+    loaded = load_themes(store)
+    assert loaded is not None
+    assert loaded.theme(football.id).status == "promoted"
+    assert loaded.theme(football.id).code == existing["key"]
+    assert about(find_themes(store, fake, settings=SMALL), "football").code == existing["key"]
+    with pytest.raises(NotFoundError, match="no code 'nothing'"):
+        merge_theme(store, football.id, "nothing", "ana")
 
 
 def test_schema_v4_adds_the_theme_tables(tmp_path: Path) -> None:

@@ -145,6 +145,11 @@ class MachineHelp(ProjectPart):
         passages are not coded: the researcher reviews them."""
         return theming.promote_theme(self.store, theme_id, coder, name, definition, **fields)
 
+    def merge_theme(self, theme_id: int, code: str, coder: str) -> dict[str, Any]:
+        """Fold a theme into an existing code; its passages are not coded: the researcher
+        reviews them."""
+        return theming.merge_theme(self.store, theme_id, code, coder)
+
     def dismiss_theme(self, theme_id: int, coder: str) -> None:
         theming.dismiss_theme(self.store, theme_id, coder)
 

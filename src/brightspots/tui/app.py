@@ -24,6 +24,7 @@ from brightspots.tui.screens.coding import CodingScreen
 from brightspots.tui.screens.documents import DocumentsScreen
 from brightspots.tui.screens.passages import FindScreen, RetrievalScreen, scope_choices
 from brightspots.tui.screens.review import ReviewScreen
+from brightspots.tui.screens.themes import ThemesScreen
 from brightspots.tui.suggestion_job import SuggesterCache, SuggestionJob, learning_label
 
 CODER_KEY = "workbench.coder"
@@ -44,6 +45,7 @@ class WorkbenchApp(App[None]):
         Binding("V", "review", "Review a code's candidates", show=False),
         # not G (the transcript's and tables' go-to-bottom) nor K (shrink the selection)
         Binding("I", "agreement", "Inter-coder agreement", show=False),
+        Binding("T", "themes", "Candidate themes", show=False),
     ]
 
     def __init__(self, project: Project, coder: str | None = None, blind: bool = False) -> None:
@@ -144,6 +146,11 @@ class WorkbenchApp(App[None]):
             )
         elif not isinstance(self.screen, AgreementScreen):
             self.push_screen(AgreementScreen())
+
+    def action_themes(self) -> None:
+        """Recurring ideas among the passages (the last run, or a first one)."""
+        if not isinstance(self.screen, ThemesScreen):
+            self.push_screen(ThemesScreen())
 
     def action_find_project(self) -> None:
         def asked(query: str | None) -> None:
