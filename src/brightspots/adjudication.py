@@ -12,6 +12,11 @@ codings of the coder `consensus` (origin `adjudication`) on it:
 - `both` (or `all`): every code any of the coders gave;
 - `neither`: only the codes all of them gave (none, for one disputed code).
 
+`accept_agreements(store, coders, adjudicator)` records the other half of a consensus: on
+every passage of the documents all the coders coded, the codes every one of them gave
+become consensus codings too (origin `agreement`), so that `consensus` holds the whole
+agreed coding and not only the settled disputes.
+
 Each consensus coding takes the span of the chosen coders' codings with that code,
 clipped to the passage (their union when several coders are chosen), so sub-sentence
 coding keeps its precision. Settling a passage again replaces the consensus codings made
@@ -39,6 +44,7 @@ from brightspots.store.rows import new_uid, now
 CHOICES = ("a", "b", "both", "neither")
 ORIGIN = "adjudication"
 ACTION = "coding.adjudicate"
+AGREED = "agreement"  # the origin of a consensus coding all the coders gave
 
 
 @dataclass(frozen=True)
@@ -187,6 +193,81 @@ def adjudicate(
     }
     store.ensure_coder(CONSENSUS)
     coding.record_adjudication(store, decision, added, removed, name)
+    return added
+
+
+def accept_agreements(
+    store: Store,
+    coders: Sequence[str],
+    adjudicator: str,
+    *,
+    documents: Sequence[str] | None = None,
+    filters: Mapping[str, str] | None = None,
+) -> list[dict[str, object]]:
+    """Make the codes every one of `coders` gave a passage consensus codings (the union of
+    their spans with that code, clipped to the passage), over the documents all of them
+    coded. Codes the consensus already has there are left alone, so running it again adds
+    nothing. ONE undoable step of `adjudicator`; returns the codings added."""
+    name = adjudicator.strip()
+    if not name or name == CONSENSUS:
+        raise InputError("accept agreements under your own name; the codings go to 'consensus'")
+    if CONSENSUS in coders:
+        raise InputError("compare the coders themselves, not the consensus")
+    table = collect(store, coders, documents=documents, filters=filters)
+    texts: dict[str, tuple[str, str, set[tuple[str, int, int]]]] = {}
+    added: list[dict[str, object]] = []
+    code_uids: dict[str, str] = {}
+    for i, unit in enumerate(table.units):
+        given = [table.values[c][i] for c in table.coders]
+        if len(given) < 2 or any(v is None for v in given):
+            continue
+        common = frozenset.intersection(*(v for v in given if v is not None))
+        if not common:
+            continue
+        if unit.document_id not in texts:
+            num, _, text = store.get_document(unit.document_id)
+            held = {
+                (c["code"], c["start"], c["end"])
+                for c in store.codings_of_document(num)
+                if c["coder"] == CONSENSUS
+            }
+            texts[unit.document_id] = (text, unit.document, held)
+        text, _, held = texts[unit.document_id]
+        for code in sorted(common):
+            if any(c == code and s < unit.end and e > unit.start for c, s, e in held):
+                continue
+            spans = [
+                (start, end)
+                for coder in table.coders
+                for _, start, end in _spans(
+                    table, unit.document, coder, frozenset({code}), unit.start, unit.end
+                )
+            ]
+            for start, end in merge_spans(spans):
+                start, end = _trimmed(text, start, end)
+                if start >= end:
+                    continue
+                if code not in code_uids:
+                    code_uids[code] = (store.get_code(code) or {})["uid"]
+                held.add((code, start, end))
+                added.append(
+                    {
+                        "uid": new_uid(),
+                        "document": unit.document_id,
+                        "start": start,
+                        "end": end,
+                        "code_uid": code_uids[code],
+                        "code": code,
+                        "coder": CONSENSUS,
+                        "snippet": text[start:end],
+                        "origin": AGREED,
+                        "status": "ok",
+                        "created_at": now(),
+                    }
+                )
+    if added:
+        store.ensure_coder(CONSENSUS)
+        coding.record_agreements(store, list(coders), added, name)
     return added
 
 

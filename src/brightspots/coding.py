@@ -103,6 +103,15 @@ def record_adjudication(
     _do(store, "coding.adjudicate", payload, adjudicator)
 
 
+def record_agreements(
+    store: Store, coders: Sequence[str], added: Sequence[Mapping[str, Any]], adjudicator: str
+) -> None:
+    """The codes all `coders` gave, recorded as consensus codings `added`: ONE undoable
+    step of the adjudicator (see adjudication.accept_agreements)."""
+    payload = {"coders": list(coders), "codings": [dict(c) for c in added], "removed": []}
+    _do(store, "coding.accept_agreements", payload, adjudicator)
+
+
 # --- memos ---------------------------------------------------------------------------
 
 
@@ -426,6 +435,7 @@ _ACTIONS: dict[str, Callable[[Store, Mapping[str, Any], bool], None]] = {
     "coding.add": _coding_add,
     "coding.remove": _coding_remove,
     "coding.adjudicate": _coding_adjudicate,
+    "coding.accept_agreements": _coding_adjudicate,  # the same: consensus codings in, out
     "memo.add": _memo_add,
     "memo.edit": _memo_edit,
     "memo.remove": _memo_remove,
@@ -441,6 +451,9 @@ def describe(action: str, p: Mapping[str, Any]) -> str:
     if action == "coding.adjudicate":
         decision = p["decision"]
         return f"settled “{_short(decision.get('text', ''))}”: {decision.get('choice', '')}"
+    if action == "coding.accept_agreements":
+        agreed, coders = len(p["codings"]), " and ".join(p["coders"])
+        return f"accepted {agreed} coding{'' if agreed == 1 else 's'} {coders} agreed on"
     if action.startswith("coding."):
         verb = "coded" if action == "coding.add" else "uncoded"
         return f"{verb} “{_short(p['snippet'])}” as {p['code']}"

@@ -16,7 +16,7 @@ import pytest
 from click.testing import CliRunner
 
 from brightspots import cli, coding
-from brightspots.adjudication import adjudicate, disagreements
+from brightspots.adjudication import accept_agreements, adjudicate, disagreements
 from brightspots.agreement import agreement
 from brightspots.cli import main
 from brightspots.coder_set import CONSENSUS, CoderSet
@@ -326,6 +326,44 @@ def test_adjudication_is_recorded_as_consensus_and_undone_in_one_step(
             adjudicate(store, found[2], "a", CONSENSUS)
 
 
+def test_the_consensus_holds_what_all_coders_agreed_on_as_well_as_the_settled_disputes(
+    files: dict[str, Path],
+) -> None:
+    target = files["ref-a"]
+    with opened(target) as store:
+        merge_projects(store, [files["ref-b"]])
+        disputes = disagreements(store, CODERS)
+        settled = adjudicate(store, disputes[0], "both", "lead")
+        agreed = accept_agreements(store, CODERS, "lead")
+        assert agreed and {c["origin"] for c in agreed} == {"agreement"}
+        assert {c["coder"] for c in agreed} == {CONSENSUS}
+        # Every agreed coding lies where both coders gave that code.
+        for c in agreed:
+            num = store.get_document(str(c["document"]))[0]
+            start, end = int(str(c["start"])), int(str(c["end"]))
+            for coder in CODERS:
+                assert any(
+                    row["code"] == c["code"]
+                    and row["coder"] == coder
+                    and row["start"] < end
+                    and row["end"] > start
+                    for row in store.codings_of_document(num)
+                ), (coder, c)
+        # Settled disputes are not touched, and a second run adds nothing.
+        assert all(store.get_coding(str(c["uid"])) for c in settled)
+        assert accept_agreements(store, CODERS, "lead") == []
+        assert len(disagreements(store, CODERS)) == len(disputes) - 1
+        # One undo takes them all back.
+        step = coding.undo(store, "lead")
+        assert step is not None and step.action == "coding.accept_agreements"
+        assert all(store.get_coding(str(c["uid"])) is None for c in agreed)
+        assert "accepted" in step.describe()
+        with pytest.raises(InputError, match="your own name"):
+            accept_agreements(store, CODERS, CONSENSUS)
+        with pytest.raises(InputError, match="not the consensus"):
+            accept_agreements(store, [*CODERS, CONSENSUS], "lead")
+
+
 def test_disagreements_about_one_code(merged: Store) -> None:
     report = agreement(merged, CODERS)
     code = next(c for c in report.codes if not c.flag and c.percent_agreement != 1.0)
@@ -376,3 +414,6 @@ def test_the_commands(files: dict[str, Path]) -> None:
     assert both.exit_code == 2
     missing = CliRunner().invoke(main, ["merge", target, str(files["ref-a"].parent / "nope.bsp")])
     assert missing.exit_code == 1 and "nope.bsp: no such project file" in missing.output
+    agreed = run("consensus", target, "--coders", "ref-a,ref-b", "--as", "lead")
+    assert "consensus codings added where ref-a and ref-b agreed" in agreed
+    assert "nothing new" in run("consensus", target, "--coders", "ref-a,ref-b", "--as", "lead")

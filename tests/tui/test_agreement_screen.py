@@ -203,3 +203,25 @@ def test_blind_mode_has_no_agreement(team: Path) -> None:
         assert not isinstance(app.screen, AgreementScreen)
 
     drive(team, script, blind=True)
+
+
+def test_what_the_coders_agreed_on_joins_the_consensus(team: Path) -> None:
+    async def script(pilot: Pilot[None], app: WorkbenchApp) -> None:
+        await pilot.press("I")
+        await settle(pilot)
+        await pilot.press("a")
+        await pilot.pause()
+        one_to_five = "mentoring-one-to-five"
+        assert consensus(team) == [
+            (
+                "ht.txt",
+                one_to_five,
+                "Each strong teacher takes five others, we call it one-to-five.",
+            ),
+            ("teacher.txt", one_to_five, "The one-to-five group meets weekly."),
+        ]
+        await pilot.press("a")  # again: nothing new
+        await pilot.pause()
+        assert len(consensus(team)) == 2
+
+    drive(team, script, coder="lead")

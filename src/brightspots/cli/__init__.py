@@ -503,3 +503,12 @@ main.add_command(machine.suggest)
 main.add_command(machine.themes)
 main.add_command(team.merge)
 main.add_command(team.agreement)
+main.add_command(team.consensus)
+
+# Keeping a project safe: backups, restore, check and repair, pseudonymisation.
+from brightspots.cli import safety  # noqa: E402 - registered after the group exists
+
+main.add_command(safety.backup)
+main.add_command(safety.restore)
+main.add_command(safety.check)
+main.add_command(safety.pseudonymise)

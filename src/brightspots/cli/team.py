@@ -241,3 +241,42 @@ def _figure(value: float | None) -> str:
 
 def _share(value: float | None) -> str:
     return "-" if value is None else f"{value:.1%}"
+
+
+@click.command()
+@PROJECT
+@click.option(
+    "--coders",
+    required=True,
+    metavar="A,B[,C]",
+    help="The coders whose shared codes become the consensus, separated by commas.",
+)
+@click.option(
+    "--as",
+    "adjudicator",
+    required=True,
+    metavar="NAME",
+    help="Your name: the step is yours to undo in the workbench (u on the walker).",
+)
+@filter_options
+def consensus(project: Path, coders: str, adjudicator: str, **filters: str | None) -> None:
+    """Record the codes all CODERS gave a passage as codings of the `consensus` coder.
+
+    Settling disagreements (the workbench's walker) puts the disputed passages into the
+    consensus; this puts the agreed ones there too, so a report drawn from `consensus`
+    covers the whole coding. Over the documents all the coders coded; passages already in
+    the consensus for a code are left alone, so running it again adds nothing.
+
+    \b
+    Example:
+      brightspots consensus study.bsp --coders ref-a,ref-b --as lead
+    """
+    chosen = {k: v for k, v in filters.items() if v}
+    names = [c.strip() for c in coders.split(",") if c.strip()]
+    with opened(project) as proj:
+        added = proj.accept_agreements(names, adjudicator, chosen or None)
+    plural = "" if len(added) == 1 else "s"
+    console.print(
+        f"{len(added):,} consensus coding{plural} added where {' and '.join(names)} agreed"
+        + ("." if added else " (nothing new).")
+    )

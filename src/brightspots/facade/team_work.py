@@ -65,6 +65,20 @@ class TeamWork(ProjectPart):
         """Settle a disputed passage as codings of the `consensus` coder (one undo step)."""
         return adjudication.adjudicate(self.store, disagreement, choice, adjudicator)
 
+    def accept_agreements(
+        self,
+        coders: Sequence[str],
+        adjudicator: str,
+        filters: Mapping[str, str] | None = None,
+        documents: Sequence[str] | None = None,
+    ) -> list[dict[str, Any]]:
+        """Make the codes all `coders` gave a passage consensus codings too (one undo step),
+        so the consensus holds the agreed coding as well as the settled disputes."""
+        self._check_filters(filters)
+        return adjudication.accept_agreements(
+            self.store, coders, adjudicator, documents=documents, filters=filters
+        )
+
     def coder_set(self, text: str) -> CoderSet:
         """Whose codings count in a synthesis: a coder's name, `consensus` or `all`."""
         return CoderSet.parse(text).check(self.store.list_coders())

@@ -2,7 +2,8 @@
 alike (units, percent agreement, Cohen's kappa, Krippendorff's alpha, their bands), codes
 with too few units flagged with the reason, and the figures across codes. `c` chooses the
 coders (two or more; at first the first two other than `consensus`), menus narrow the
-documents; enter walks the highlighted code's disagreements, `w` every code's.
+documents; enter walks the highlighted code's disagreements, `w` every code's; `a` makes
+what the coders agreed on consensus codings (the walker settles the rest).
 
 The figures come from `Project.agreement` (see agreement.py for how units are formed). It
 reads every coding of the documents in scope and loads scikit-learn, statsmodels and
@@ -28,7 +29,7 @@ from textual.worker import get_current_worker
 from brightspots.agreement import MIN_UNITS, AgreementReport, CodeAgreement
 from brightspots.coder_set import CONSENSUS
 from brightspots.project import Project
-from brightspots.tui.actions import ReportsWorkerFailure
+from brightspots.tui.actions import ReportsWorkerFailure, safely
 from brightspots.tui.dialogs.coders import CodersDialog
 from brightspots.tui.screens.disagreements import DisagreementScreen
 from brightspots.tui.widgets.filter_bar import FilterBar, described
@@ -110,6 +111,7 @@ class AgreementScreen(ReportsWorkerFailure, Screen[None]):
         Binding("c", "choose_coders", "Coders"),
         Binding("f", "focus_filters", "Filters"),
         Binding("w", "walk", "Walk every disagreement"),
+        Binding("a", "accept_agreed", "Agreed → consensus"),
         Binding("r", "compute", "Recompute"),
         Binding("q,escape", "back", "Back"),
     ]
@@ -207,6 +209,22 @@ class AgreementScreen(ReportsWorkerFailure, Screen[None]):
 
     def action_focus_filters(self) -> None:
         self.query_one(FilterBar).focus_first()
+
+    def action_accept_agreed(self) -> None:
+        """The codes all the compared coders gave a passage become consensus codings (one
+        undo step of yours), so the consensus holds the agreed coding as well as the
+        settled disputes."""
+        if len(self.coders) < 2:
+            return
+        app, added = self.workbench, []
+
+        def act() -> None:
+            added.extend(app.project.accept_agreements(self.coders, app.coder, self.filters()))
+
+        if safely(self, act):
+            plural = "" if len(added) == 1 else "s"
+            said = f"{len(added)} consensus coding{plural} added where {', '.join(self.coders)}"
+            self.notify(said + " agreed." if added else said + " agreed: nothing new.")
 
     @on(RowTable.RowSelected, "#agreement-table")
     def _selected(self, event: RowTable.RowSelected) -> None:
