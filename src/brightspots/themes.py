@@ -469,10 +469,10 @@ __all__ = [
     "ThemeStatus",
     "cluster_texts",
     "dismiss_theme",
-    "merge_theme",
     "draft_definition",
     "find_themes",
     "load_themes",
+    "merge_theme",
     "promote_theme",
     "restore_theme",
 ]
