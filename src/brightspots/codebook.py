@@ -31,17 +31,41 @@ class Node:
     line: int
 
 
-def _located(node: yaml.Node) -> Node:
+MAX_CODEBOOK_BYTES = 16 * 1024 * 1024  # far beyond any codebook; a bound for hostile files
+
+
+class _AliasFound(Exception):
+    """A YAML node met twice: an alias (`*name`) of an anchor (`&name`)."""
+
+    def __init__(self, line: int) -> None:
+        super().__init__(line)
+        self.line = line
+
+
+def _located(node: yaml.Node, seen: set[int] | None = None) -> Node:
+    """The value with lines, refusing aliases: a codebook never needs them, and nested
+    aliases ("billion laughs") would make the walk exponential."""
+    seen = set() if seen is None else seen
     line = node.start_mark.line + 1
+    if isinstance(node, yaml.MappingNode | yaml.SequenceNode):
+        if id(node) in seen:
+            raise _AliasFound(line)
+        seen.add(id(node))
     if isinstance(node, yaml.MappingNode):
-        return Node({k.value: _located(v) for k, v in node.value}, line)
+        return Node({k.value: _located(v, seen) for k, v in node.value}, line)
     if isinstance(node, yaml.SequenceNode):
-        return Node([_located(v) for v in node.value], line)
+        return Node([_located(v, seen) for v in node.value], line)
     return Node(yaml.SafeLoader(".").construct_object(node), line)
 
 
 def _parse(path: Path) -> Node:
     try:
+        if path.stat().st_size > MAX_CODEBOOK_BYTES:
+            raise CodebookError(
+                f"too large for a codebook ({path.stat().st_size:,} bytes; the limit is "
+                f"{MAX_CODEBOOK_BYTES // 2**20} MB)",
+                path,
+            )
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         raise CodebookError("no such file", path) from None
@@ -56,7 +80,12 @@ def _parse(path: Path) -> Node:
         raise CodebookError(f"not valid YAML: {problem}", path, line) from None
     if root is None:
         raise CodebookError("the file is empty", path)
-    located = _located(root)
+    try:
+        located = _located(root)
+    except _AliasFound as alias:
+        raise CodebookError(
+            "uses a YAML alias (`*name`); write each value out instead", path, alias.line
+        ) from None
     if not isinstance(located.value, dict):
         raise CodebookError("expected a mapping with `kind:` at the top", path, located.line)
     return located

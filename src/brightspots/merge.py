@@ -26,8 +26,10 @@ codes and documents may carry other uids). What matches what:
   step made in another file (undo stacks are per file).
 
 Safety: sources are opened read-only and all checked before anything is written; the
-target is copied with SQLite's online backup API to ``NAME.backup-YYYYmmdd-HHMMSS.bsp``
-beside it; the whole merge is one transaction, so a failure leaves the target as it was.
+target is copied with SQLite's online backup API to
+``NAME.backup-YYYYmmdd-HHMMSS-before-merge.bsp`` beside it (`store/backup.py`, which
+rotates older backups once the merge is kept); the whole merge is one transaction, so a
+failure leaves the target as it was.
 When nothing was new, nothing is written (not even an event) and the backup is removed."""
 
 from __future__ import annotations
@@ -35,13 +37,13 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from brightspots.errors import ProjectError
 from brightspots.models import Progress
 from brightspots.store import Store
+from brightspots.store.backup import back_up, rotate_backups
 from brightspots.store.merging import open_read_only
 from brightspots.store.rows import new_uid
 
@@ -124,8 +126,8 @@ def merge_projects(
             if path.resolve() == here:
                 raise ProjectError(f"{path} is the target itself; name other project files")
             opened.append(open_read_only(path))
-        backup = backup_path(target.path)
-        target.backup_to(backup)
+        # Rotated only once the merge is kept: a merge that brings nothing drops it.
+        backup = back_up(target.db.conn, target.path, "before-merge", rotate=False)
         reports = []
         with target.transaction():
             for i, source in enumerate(opened):
@@ -142,18 +144,8 @@ def merge_projects(
         backup.unlink(missing_ok=True)
         return MergeReport(report.target, None, report.sources)
     target.refresh_coverage()
+    rotate_backups(target.path, protect=[backup])
     return report
-
-
-def backup_path(path: Path) -> Path:
-    """A free sibling name: study.bsp -> study.backup-20250211-143005.bsp."""
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    candidate = path.with_name(f"{path.stem}.backup-{stamp}{path.suffix}")
-    n = 2
-    while candidate.exists():
-        candidate = path.with_name(f"{path.stem}.backup-{stamp}-{n}{path.suffix}")
-        n += 1
-    return candidate
 
 
 @dataclass

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from brightspots.corpus.captions import read_srt, read_vtt
-from brightspots.corpus.source import decode, read_bytes
+from brightspots.corpus.source import check_archive, decode, read_bytes
 from brightspots.corpus.structured import read_docx, read_survey, read_whisper
 from brightspots.corpus.text import read_text_transcript, text_format
 from brightspots.errors import InputError, ReaderError
@@ -50,6 +50,7 @@ def _read(path: Path, known_labels: Collection[str], encoding: str | None) -> So
         )
     data = read_bytes(path)
     if suffix == ".docx":
+        check_archive(path)  # sheets check theirs in table.py
         return Source("docx", data, (read_docx(path, known_labels),))
     if suffix in SURVEY_SUFFIXES:
         return Source(f"survey-{suffix[1:]}", data, tuple(read_survey(path, encoding)))

@@ -8,7 +8,7 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
-from brightspots.corpus.source import decode, read_bytes
+from brightspots.corpus.source import check_archive, decode, read_bytes
 from brightspots.errors import InputError
 
 
@@ -74,6 +74,7 @@ def _xlsx_rows(path: Path, error: type[InputError]) -> list[tuple[int, list[str]
     import openpyxl  # only sheets need it
 
     read_bytes(path)  # size and emptiness checks
+    check_archive(path)  # and what it would unpack to
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as problem:  # openpyxl fails in many ways (zip, XML) on damaged files

@@ -80,14 +80,6 @@ def open_read_only(path: Path) -> Store:
 class TeamTables(Tables):
     # --- the file itself ---------------------------------------------------------------
 
-    def backup_to(self, path: Path) -> None:
-        """Copy the whole project, WAL included, with SQLite's online backup API."""
-        target = sqlite3.connect(path)
-        try:
-            self.db.conn.backup(target)
-        finally:
-            target.close()
-
     def has_table(self, name: str) -> bool:
         row = self.db.execute(
             "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", [name]
