@@ -46,7 +46,17 @@ demo: install
 	@echo
 	@echo "Inter-coder agreement of the two reference coders on the 12 documents both coded:"
 	$(BS) agreement $(DEMO) --coders ref-a,ref-b
+	$(BS) consensus $(DEMO) --coders ref-a,ref-b --as demo
 	@echo
+	@echo "The synthesis: focus areas by country, PD against comparison schools:"
+	$(BS) synthesize $(DEMO) --focus-areas
+	@echo
+	@echo "The synthesis report (everyone's codings count; --coders consensus for the adjudicated set):"
+	$(BS) report $(DEMO) -o demo/report.html --agreement ref-a,ref-b
+	$(BS) report $(DEMO) -o demo/report.docx --tables demo/tables.xlsx --agreement ref-a,ref-b
+	@echo
+	@echo "Reports: demo/report.html (open in a browser), demo/report.docx (Word or"
+	@echo "LibreOffice), demo/tables.xlsx (the tables as data)."
 	@echo "The demo project is $(DEMO). Open the coding workbench on it with:"
 	@echo "  $(BS) code $(DEMO)"
 

@@ -21,7 +21,7 @@ from brightspots.errors import InputError, NotFoundError, ProjectError
 from brightspots.facade.exchange import Exchange
 from brightspots.facade.machine_help import MachineHelp
 from brightspots.facade.safekeeping import Safekeeping
-from brightspots.facade.synthesis import Synthesis
+from brightspots.facade.synthesis import SynthesisWork
 from brightspots.facade.team_work import TeamWork
 from brightspots.importer import ImportOptions, ImportReport, import_files
 from brightspots.listing import Breakdown, breakdown
@@ -65,7 +65,7 @@ class Status:
     codebook: str | None
 
 
-class Project(MachineHelp, TeamWork, Synthesis, Exchange, Safekeeping):
+class Project(MachineHelp, TeamWork, SynthesisWork, Exchange, Safekeeping):
     """Open with `Project.open(path)` or `Project.create(path)`; use as a context manager."""
 
     def __init__(

@@ -129,3 +129,8 @@ def test_themes(snap_compare: Snap, themed: Path) -> None:
     with Project.open(themed, embedder=FakeEmbedder()) as project:
         app = WorkbenchApp(project, "ana")
         assert snap_compare(app, terminal_size=SMALL, run_before=keys("T", "enter"))
+
+
+def test_synthesis(snap_compare: Snap, workbench: Callable[..., WorkbenchApp]) -> None:
+    presses = keys("P", WAIT, "e", "j", "l")  # every focus area open, on a practice
+    assert snap_compare(workbench(), terminal_size=SMALL, run_before=presses)

@@ -58,4 +58,18 @@ def test_no_core_module_imports_a_front_end_framework() -> None:
 
 def test_heavy_libraries_load_lazily() -> None:
     found = loaded_modules("brightspots.cli", "brightspots.project")
-    assert not found & {"spacy", "torch", "sentence_transformers", "hdbscan", "docx", "openpyxl"}
+    assert not found & {
+        "spacy", "torch", "sentence_transformers", "hdbscan", "docx", "openpyxl", "matplotlib"
+    }  # fmt: skip
+
+
+def test_reports_load_their_libraries_only_when_drawn_or_written() -> None:
+    # matplotlib alone costs about a second; python-docx, openpyxl and lxml are only
+    # needed for the format asked for.
+    modules = [
+        f"brightspots.report.{path.stem}"
+        for path in (PACKAGE / "report").glob("*.py")
+        if path.stem != "__init__"
+    ]
+    found = loaded_modules("brightspots.report", *modules)
+    assert not found & {"matplotlib", "docx", "openpyxl", "lxml", "PIL"}

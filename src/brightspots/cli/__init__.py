@@ -12,7 +12,7 @@ from rich.table import Table
 
 from brightspots import __version__
 from brightspots import codebook as codebook_io
-from brightspots.cli import machine, team
+from brightspots.cli import machine, synthesis, team
 from brightspots.cli.common import (
     PROJECT,
     Group,
@@ -23,6 +23,7 @@ from brightspots.cli.common import (
     progress,
 )
 from brightspots.config import set_offline_environment
+from brightspots.exchange.refi_import import EXCHANGE_SUFFIXES
 from brightspots.importer import ImportOptions, ImportReport
 from brightspots.listing import DOCUMENT_COLUMNS, document_row
 from brightspots.project import Project
@@ -86,6 +87,14 @@ def init(project: Path, framework: Path | None, codebook: Path | None, empty: bo
 )
 @click.option("--encoding", help="Text encoding of files that are not UTF-8, e.g. cp1252.")
 @click.option("--skip-bad", is_flag=True, help="Import the good files even if some fail.")
+@click.option(
+    "--positions",
+    type=click.Choice(["auto", "code-points", "utf-16"]),
+    default="auto",
+    show_default=True,
+    help="REFI-QDA files: how selection positions count characters (auto: found per source; "
+    "NVivo counts UTF-16 units).",
+)
 def import_(
     project: Path,
     paths: tuple[Path, ...],
@@ -93,20 +102,30 @@ def import_(
     defaults: tuple[str, ...],
     encoding: str | None,
     skip_bad: bool,
+    positions: str,
 ) -> None:
-    """Import transcripts (txt, md, docx, vtt, srt, Otter txt, Whisper json, survey csv/xlsx).
+    """Import transcripts (txt, md, docx, vtt, srt, Otter txt, Whisper json, survey csv/xlsx),
+    or a REFI-QDA project (.qdpx) or codebook (.qdc) from NVivo, ATLAS.ti, MAXQDA, QualCoder.
 
     Folders are searched recursively. All files are checked before anything is written:
-    one bad file stops the whole import unless --skip-bad is given.
+    one bad file stops the whole import unless --skip-bad is given. A .qdpx brings its
+    codes, text sources (as documents, with its cases' and sources' variables as metadata;
+    --set gives what it lacks, such as country and school_id), codings and memos; sources
+    that are not text are listed as skipped.
 
     \b
     Example:
       brightspots import study.bsp corpora/sample --metadata corpora/sample/metadata.csv
       brightspots import study.bsp notes.txt --set country=ET --set school_id=ET-S09
+      brightspots import study.bsp nvivo-export.qdpx --set country=BF
+      brightspots import study.bsp shared-codebook.qdc
     """
     options = ImportOptions(
         metadata=metadata, defaults=_pairs(defaults), encoding=encoding, skip_bad=skip_bad
     )
+    if any(p.suffix.lower() in EXCHANGE_SUFFIXES for p in paths):
+        exchange.import_exchange(project, paths, options, positions)
+        return
     with opened(project) as proj, progress("Importing") as advance:
         report = proj.import_files(list(paths), options, progress=advance)
     _print_import(report)
@@ -512,3 +531,10 @@ main.add_command(safety.backup)
 main.add_command(safety.restore)
 main.add_command(safety.check)
 main.add_command(safety.pseudonymise)
+
+# Exchange with other tools: REFI-QDA projects and codebooks, CSV/XLSX tables.
+from brightspots.cli import exchange  # noqa: E402 - registered after the group exists
+
+main.add_command(exchange.export)
+main.add_command(synthesis.synthesize)
+main.add_command(synthesis.report)

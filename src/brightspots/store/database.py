@@ -27,18 +27,21 @@ from brightspots.models import (
     Segment,
     Turn,
 )
+from brightspots.store.backup import back_up
 from brightspots.store.codes import CodeTables
 from brightspots.store.codings import CodingTables
+from brightspots.store.connection import connect
 from brightspots.store.embeddings import EmbeddingTables
+from brightspots.store.exchange import ExchangeTables
 from brightspots.store.merging import TeamTables
 from brightspots.store.migrations import MIGRATIONS, SCHEMA_VERSION
 from brightspots.store.rows import new_uid, now
 from brightspots.store.suggestions import SuggestionTables
+from brightspots.store.synthesis import SynthesisTables
 from brightspots.store.themes import ThemeTables
 from brightspots.vocabulary import DEFAULT_ALIASES, ROLES
 
 APPLICATION = "brightspots"
-BUSY_TIMEOUT_MS = 10_000
 
 # Document columns that filters may name (a whitelist: values are always bound parameters).
 DOCUMENT_FILTERS = (*META_FIELDS, "format")
@@ -56,12 +59,22 @@ SCOPES = {
 }
 
 
-class Store(CodeTables, CodingTables, EmbeddingTables, SuggestionTables, TeamTables, ThemeTables):
+class Store(
+    CodeTables,
+    CodingTables,
+    EmbeddingTables,
+    SuggestionTables,
+    TeamTables,
+    ThemeTables,
+    SynthesisTables,
+    ExchangeTables,
+):
     """A project file. Use `Store.create` or `Store.open`; close it when done."""
 
     def __init__(self, path: Path, conn: sqlite3.Connection) -> None:
         self.path = path
         self.db = sqlite_utils.Database(conn)
+        self.migration_backup: Path | None = None  # the copy taken before an upgrade
 
     # --- opening -------------------------------------------------------------------
 
@@ -102,35 +115,41 @@ class Store(CodeTables, CodingTables, EmbeddingTables, SuggestionTables, TeamTab
         if "meta" not in tables or store.get_meta("application") != APPLICATION:
             store.close()
             raise ProjectError(f"{path} is an SQLite file but not a brightspots project.")
-        store._migrate()
+        try:
+            store._migrate()
+        except BaseException:
+            store.close()
+            raise
         return store
 
     @staticmethod
     def _connect(path: Path) -> sqlite3.Connection:
-        # isolation_level=None: we issue BEGIN/COMMIT ourselves, so a multi-row write is
-        # exactly one transaction and DDL in migrations is covered too.
-        conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-        try:
-            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            conn.execute("PRAGMA journal_mode = WAL")
-            conn.execute("PRAGMA synchronous = NORMAL")  # durable across process crashes in WAL
-            conn.execute("PRAGMA foreign_keys = ON")
-        except sqlite3.DatabaseError as error:
-            conn.close()
-            raise ProjectError(f"{path} is not a brightspots project ({error}).") from error
-        return conn
+        return connect(path)  # settings and waiting out other writers: store/connection.py
 
     def _migrate(self) -> None:
+        """Bring the file to this program's schema, one migration per transaction, after
+        backing it up (a new, empty file needs no backup)."""
         version = self.schema_version()
         if version > SCHEMA_VERSION:
             raise ProjectError(
                 f"{self.path} was written by a newer brightspots (schema {version}, this one "
                 f"knows {SCHEMA_VERSION}); upgrade brightspots to open it."
             )
+        if 0 < version < SCHEMA_VERSION:
+            self.migration_backup = back_up(self.db.conn, self.path, f"before-upgrade-v{version}")
         for target in range(version + 1, SCHEMA_VERSION + 1):
-            with self.transaction():
-                MIGRATIONS[target - 1](self.db)
-                self.db.execute(f"PRAGMA user_version = {target}")
+            try:
+                with self.transaction():
+                    if self.schema_version() >= target:
+                        continue  # another program opening the file migrated it meanwhile
+                    MIGRATIONS[target - 1](self.db)
+                    self.db.execute(f"PRAGMA user_version = {target}")
+            except sqlite3.Error as error:
+                raise ProjectError(
+                    f"{self.path}: upgrading it to schema {target} failed ({error}); it is "
+                    f"left at schema {target - 1}, and the copy taken before the upgrade is "
+                    f"{self.migration_backup}."
+                ) from error
 
     def schema_version(self) -> int:
         return int(self.db.execute("PRAGMA user_version").fetchone()[0])
@@ -168,13 +187,14 @@ class Store(CodeTables, CodingTables, EmbeddingTables, SuggestionTables, TeamTab
 
     def ensure_coder(self, name: str) -> int:
         row = self.db.execute("SELECT num FROM coders WHERE name = ?", [name]).fetchone()
-        if row is not None:
-            return int(row[0])
-        cursor = self.db.execute(
-            "INSERT INTO coders (uid, name, created_at) VALUES (?, ?, ?)",
-            [new_uid(), name, now()],
-        )
-        return int(cursor.lastrowid or 0)
+        if row is None:  # another program may add the same coder meanwhile: no conflict
+            self.db.execute(
+                "INSERT INTO coders (uid, name, created_at) VALUES (?, ?, ?) "
+                "ON CONFLICT (name) DO NOTHING",
+                [new_uid(), name, now()],
+            )
+            row = self.db.execute("SELECT num FROM coders WHERE name = ?", [name]).fetchone()
+        return int(row[0])
 
     def list_coders(self) -> list[str]:
         return [r[0] for r in self.db.execute("SELECT name FROM coders ORDER BY name")]
@@ -387,6 +407,21 @@ class Store(CodeTables, CodingTables, EmbeddingTables, SuggestionTables, TeamTab
         where this takes a fraction of it."""
         if self.db.execute("SELECT 1 FROM coverage_stale LIMIT 1").fetchone() is None:
             return
+        # Read and write in one write transaction: two programs refreshing at once would
+        # otherwise both insert the same rows, and a coding committed between the count
+        # and the write would lose its stale mark.
+        with self.transaction():
+            covered = self._count_coverage()
+            self.db.execute("DELETE FROM coverage WHERE doc IN (SELECT doc FROM coverage_stale)")
+            self.db.conn.executemany(
+                "INSERT INTO coverage (doc, coder, segments) VALUES (?, ?, ?)",
+                [(doc, coder, len(hit)) for (doc, coder), hit in covered.items()],
+            )
+            self.db.execute("DELETE FROM coverage_stale")
+
+    def _count_coverage(self) -> dict[tuple[int, int], set[int]]:
+        """(doc, coder) -> indexes of the segments of a stale document that its codings
+        overlap (coder 0: anyone's)."""
         stale = "SELECT doc FROM coverage_stale"
         segments: dict[int, tuple[list[int], list[int]]] = {}
         for doc, start, end in self.db.execute(
@@ -406,13 +441,7 @@ class Store(CodeTables, CodingTables, EmbeddingTables, SuggestionTables, TeamTab
                 hit = range(first, last)
                 covered.setdefault((doc, 0), set()).update(hit)
                 covered.setdefault((doc, coder), set()).update(hit)
-        with self.transaction():
-            self.db.execute(f"DELETE FROM coverage WHERE doc IN ({stale})")
-            self.db.conn.executemany(
-                "INSERT INTO coverage (doc, coder, segments) VALUES (?, ?, ?)",
-                [(doc, coder, len(hit)) for (doc, coder), hit in covered.items()],
-            )
-            self.db.execute("DELETE FROM coverage_stale")
+        return covered
 
     def _document_where(
         self, filters: Mapping[str, str] | None, text: str | None = None

@@ -292,10 +292,28 @@ CREATE TABLE IF NOT EXISTS theme_verdicts (
 """
 
 
+SCHEMA_V5 = """
+-- Synthesis counts every coding that stands (status 'ok') by code and document in one pass,
+-- and its quotes look up the codings of a few codes: this covering index serves both
+-- without reading the table (whose rows carry the snippet) or sorting. At a million
+-- codings the pass takes 0.25 s with it, 0.9 s without.
+CREATE INDEX IF NOT EXISTS codings_synthesis ON codings (code, doc, start, "end", coder)
+WHERE status = 'ok';
+-- Detached codings get a small index of their own, so that counting them costs nothing.
+CREATE INDEX IF NOT EXISTS codings_detached ON codings (doc) WHERE status = 'detached';
+-- The metadata columns come after the text in a document's row: reading them from the
+-- table walks every text's overflow pages (0.15-0.25 s for 6,600 transcripts); from this
+-- index, 0.01 s.
+CREATE INDEX IF NOT EXISTS documents_synthesis
+ON documents (country, school_id, school_group, respondent_role, method);
+"""
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _script(SCHEMA_V1),
     _script(SCHEMA_V2),
     _script(SCHEMA_V3),
     _script(SCHEMA_V4),
+    _script(SCHEMA_V5),
 ]
 SCHEMA_VERSION = len(MIGRATIONS)

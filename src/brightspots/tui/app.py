@@ -24,6 +24,7 @@ from brightspots.tui.screens.coding import CodingScreen
 from brightspots.tui.screens.documents import DocumentsScreen
 from brightspots.tui.screens.passages import FindScreen, RetrievalScreen, scope_choices
 from brightspots.tui.screens.review import ReviewScreen
+from brightspots.tui.screens.synthesis import SynthesisScreen
 from brightspots.tui.screens.themes import ThemesScreen
 from brightspots.tui.suggestion_job import SuggesterCache, SuggestionJob, learning_label
 
@@ -46,6 +47,7 @@ class WorkbenchApp(App[None]):
         # not G (the transcript's and tables' go-to-bottom) nor K (shrink the selection)
         Binding("I", "agreement", "Inter-coder agreement", show=False),
         Binding("T", "themes", "Candidate themes", show=False),
+        Binding("P", "synthesis", "Practices across countries (synthesis)", show=False),
     ]
 
     def __init__(self, project: Project, coder: str | None = None, blind: bool = False) -> None:
@@ -146,6 +148,11 @@ class WorkbenchApp(App[None]):
             )
         elif not isinstance(self.screen, AgreementScreen):
             self.push_screen(AgreementScreen())
+
+    def action_synthesis(self) -> None:
+        """The framework's practices by country, PD against comparison schools."""
+        if not isinstance(self.screen, SynthesisScreen):
+            self.push_screen(SynthesisScreen())
 
     def action_themes(self) -> None:
         """Recurring ideas among the passages (the last run, or a first one)."""

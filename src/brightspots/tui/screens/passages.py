@@ -7,7 +7,7 @@ country, school group and role; enter opens the passage in its transcript.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from rich.markup import escape
@@ -20,7 +20,7 @@ from textual.widgets import Footer, Select, Static
 from brightspots.errors import BrightspotsError
 from brightspots.models import DocumentMeta, Framework
 from brightspots.tui.dialogs.text import AskDialog
-from brightspots.tui.widgets.filter_bar import FilterBar, described
+from brightspots.tui.widgets.filter_bar import FILTERS, FilterBar, described
 from brightspots.tui.widgets.table import RowTable
 
 if TYPE_CHECKING:
@@ -62,10 +62,13 @@ class PassagesScreen(Screen[None]):
     ]
     COLUMNS: tuple[str, ...] = ()
 
-    def __init__(self) -> None:
+    def __init__(self, preset: Mapping[str, str] | None = None) -> None:
+        """`preset`: document attributes chosen from the start; those without a menu (the
+        method) stay fixed."""
         super().__init__()
         self.spans: dict[str, tuple[str, int, int]] = {}
         self.total = 0
+        self.preset = dict(preset or {})
 
     @property
     def workbench(self) -> WorkbenchApp:
@@ -73,7 +76,7 @@ class PassagesScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Static(id="passages-title")
-        yield FilterBar(self.workbench.project, id="passages-filters")
+        yield FilterBar(self.workbench.project, id="passages-filters", preset=self.preset)
         yield RowTable(self.COLUMNS, id="passages-table")
         yield Static(id="passages-context")
         yield Footer()
@@ -83,7 +86,8 @@ class PassagesScreen(Screen[None]):
         self.reload()
 
     def filters(self) -> dict[str, str]:
-        return self.query_one(FilterBar).chosen()
+        fixed = {k: v for k, v in self.preset.items() if k not in dict(FILTERS)}
+        return fixed | self.query_one(FilterBar).chosen()
 
     @on(Select.Changed)
     def _filtered(self) -> None:
@@ -148,14 +152,23 @@ class RetrievalScreen(PassagesScreen):
     BINDINGS = [Binding("c", "choose", "Code / practice / area")]
     COLUMNS = ("document", "country", "group", "role", "method", "code", "coder", "passage")
 
-    def __init__(self, scope: str, key: str) -> None:
-        super().__init__()
+    def __init__(
+        self,
+        scope: str,
+        key: str,
+        preset: Mapping[str, str] | None = None,
+        coders: Sequence[str] | None = None,
+    ) -> None:
+        """`coders`: only their codings (a synthesis drawn from one coder or the consensus);
+        blind mode always shows the coder's own."""
+        super().__init__(preset)
         self.scope = scope
         self.key = key
+        self.coders = list(coders) if coders is not None else None
 
     def reload(self) -> None:
         app = self.workbench
-        coders = [app.coder] if app.blind else None
+        coders = [app.coder] if app.blind else self.coders
         try:
             self.total, passages = app.project.passages(
                 self.scope, self.key, self.filters(), coders, limit=SHOWN
@@ -179,7 +192,9 @@ class RetrievalScreen(PassagesScreen):
             )
             for p in passages
         ]
-        self.fill(rows, f"{SCOPE_NAMES[self.scope]} · {self._scope_name()}")
+        whose = f"coded by {', '.join(self.coders)}" if self.coders and not app.blind else ""
+        title = " · ".join(p for p in (SCOPE_NAMES[self.scope], self._scope_name(), whose) if p)
+        self.fill(rows, title)
 
     def _scope_name(self) -> str:
         if self.scope == "code":

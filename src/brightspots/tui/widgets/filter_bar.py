@@ -5,6 +5,8 @@ screen handles by reading `chosen()`."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Select
@@ -21,18 +23,26 @@ def menu_id(column: str) -> str:
 class FilterBar(Horizontal):
     """One menu per attribute in `FILTERS`, "all" until a value is chosen."""
 
-    def __init__(self, project: Project, *, id: str | None = None) -> None:
+    def __init__(
+        self, project: Project, *, id: str | None = None, preset: Mapping[str, str] | None = None
+    ) -> None:
+        """`preset`: values chosen from the start (a synthesis cell's country and group)."""
         super().__init__(id=id, classes="filter-bar")
         self.project = project
+        self.preset = dict(preset or {})
 
     def compose(self) -> ComposeResult:
         for column, label in FILTERS:
             values = self.project.attribute_values(column)
-            yield Select(
+            menu: Select[str] = Select(
                 [(v.replace("_", " "), v) for v in values],
                 prompt=f"{label}: all",
                 id=menu_id(column),
             )
+            chosen = self.preset.get(column)
+            if chosen in values:
+                menu.value = chosen
+            yield menu
 
     def chosen(self) -> dict[str, str]:
         """The attributes a value is chosen for, by column."""
