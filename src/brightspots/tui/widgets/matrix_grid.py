@@ -23,7 +23,7 @@ from textual.strip import Strip
 from brightspots.tui.widgets.table import CURSOR, HEADER, ROW
 
 CELL_WIDTH = 9
-LABEL_WIDTH = 34
+LABEL_WIDTH = 24  # the least a label gets; more when the columns leave room
 CURSOR_BLURRED = CURSOR + Style(bgcolor="grey30", color="white")
 
 
@@ -62,15 +62,14 @@ class MatrixGrid(ScrollView, can_focus=True):
         self.rows: list[GridRow] = []
         self.cursor = (0, 0)  # (row, column)
         self.first_column = 0  # the leftmost data column in view
-        self.label_width = LABEL_WIDTH
+        self.widest = 0  # the longest label
         self.corner = ""  # drawn above the labels
 
     def set_grid(self, columns: Sequence[str], rows: Sequence[GridRow], title: str = "") -> None:
         """Replace the grid; the cursor stays on the same row key where it can."""
         key = self.current_key()
         self.columns, self.rows, self.corner = tuple(columns), list(rows), title
-        widest = max([cell_len(title), *(cell_len(r.label) for r in self.rows)], default=0)
-        self.label_width = min(LABEL_WIDTH, widest + 1)
+        self.widest = max([cell_len(title), *(cell_len(r.label) for r in self.rows)], default=0)
         keys = [r.key for r in self.rows]
         row = keys.index(key) if key in keys else min(self.cursor[0], len(self.rows) - 1)
         self.cursor = (max(0, row), max(0, min(self.cursor[1], len(self.columns) - 1)))
@@ -83,6 +82,12 @@ class MatrixGrid(ScrollView, can_focus=True):
         return self.rows[self.cursor[0]].key if self.rows else None
 
     # --- drawing ------------------------------------------------------------------------
+
+    @property
+    def label_width(self) -> int:
+        """Whole labels where the columns leave room, else at least `LABEL_WIDTH`."""
+        room = self.size.width - 1 - CELL_WIDTH * len(self.columns)
+        return min(self.widest + 1, max(LABEL_WIDTH, room))
 
     def _visible_columns(self) -> range:
         room = max(1, (self.size.width - self.label_width - 1) // CELL_WIDTH)
