@@ -140,7 +140,7 @@ def plan_file(path: Path, name: str, context: _Context, report: ImportReport) ->
         ]
         resolved = resolve(layers, context.roles, str(path))
         role_of = role_resolver(context.aliases, resolved.speakers, resolved.meta.respondent_role)
-        document = _build(
+        document = build_document(
             transcript,
             name,
             path,
@@ -155,7 +155,7 @@ def plan_file(path: Path, name: str, context: _Context, report: ImportReport) ->
     return documents
 
 
-def _build(
+def build_document(
     transcript: Transcript,
     name: str,
     path: Path,
@@ -166,6 +166,8 @@ def _build(
     segmenter: Segmenter,
     report: ImportReport,
 ) -> Document:
+    """A read transcript laid out, its speakers given roles and its speech segmented: the
+    one path every document takes into a project (transcripts and REFI-QDA sources)."""
     observing = (meta.method or "").endswith("observation")
 
     def role(label: str | None) -> str | None:

@@ -47,7 +47,7 @@ from brightspots.exchange.refi_memos import MemoPlan, Placed, Target
 from brightspots.exchange.reports import ExchangeImportReport, SkippedSource
 from brightspots.exchange.safe_zip import ArchiveError, SafeZip
 from brightspots.exchange.source_text import choose_counting, decode, nfc, read_turns
-from brightspots.importer import ImportCancelled, ImportOptions, ImportReport, _build
+from brightspots.importer import ImportCancelled, ImportOptions, ImportReport, build_document
 from brightspots.metadata import MetadataSheet, Origin, resolve, role_resolver
 from brightspots.models import Cancelled, Document, Progress
 from brightspots.segment import Segmenter
@@ -253,7 +253,7 @@ class _Planner:
             resolved = resolve(layers, self.roles, where)
             role_of = role_resolver(self.aliases, resolved.speakers, resolved.meta.respondent_role)
             scratch = ImportReport()
-            document = _build(
+            document = build_document(
                 transcript,
                 source.name,
                 Path(where),

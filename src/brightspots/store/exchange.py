@@ -8,23 +8,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from brightspots.models import META_FIELDS
 from brightspots.store.rows import Tables
 
-EXCHANGE_DOCUMENT_COLUMNS = (
-    "num",
-    "uid",
-    "name",
-    "format",
-    "country",
-    "territory",
-    "school_id",
-    "school_group",
-    "respondent_role",
-    "method",
-    "language",
-    "date",
-    "attributes",
-)
+EXCHANGE_DOCUMENT_COLUMNS = ("num", "uid", "name", "format", *META_FIELDS, "attributes")
 EXCHANGE_CODING_COLUMNS = (
     "uid",
     "start",
