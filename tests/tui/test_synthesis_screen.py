@@ -1,6 +1,6 @@
 """The synthesis screen, driven by key presses: the matrix shows what `Project.synthesize`
-computes, a focus area opens into its practices, and a cell leads to its passages and a
-passage to its transcript, with the passage selected."""
+computes, a focus area opens into its practices, and a cell leads to its quotes (and every
+passage behind it) and a quote to its transcript, with the passage selected."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from textual.pilot import Pilot
 from brightspots.project import Project
 from brightspots.tui.app import WorkbenchApp
 from brightspots.tui.screens.coding import CodingScreen
-from brightspots.tui.screens.passages import RetrievalScreen
+from brightspots.tui.screens.passages import QuotesScreen, RetrievalScreen
 from brightspots.tui.screens.synthesis import SynthesisScreen, cell_look
 from brightspots.tui.widgets.filter_bar import FilterBar
 from brightspots.tui.widgets.matrix_grid import MatrixGrid
@@ -36,7 +36,7 @@ def practice_of(path: Path, code: str) -> tuple[str, str]:
         return practice.key, practice.focus_area
 
 
-def test_a_cell_leads_to_its_passages_and_a_passage_to_its_transcript(two_schools: Path) -> None:
+def test_a_cell_leads_to_its_quotes_and_a_quote_to_its_transcript(two_schools: Path) -> None:
     practice, area = practice_of(two_schools, "mentoring-one-to-five")
     with Project.open(two_schools) as project:
         expected = project.synthesize().practice_by_country.row(practice)
@@ -67,11 +67,21 @@ def test_a_cell_leads_to_its_passages_and_a_passage_to_its_transcript(two_school
 
         await pilot.press("enter")  # the cell: Ethiopia, PD schools
         await pilot.pause()
+        quotes = app.screen
+        assert isinstance(quotes, QuotesScreen)
+        assert quotes.query_one(FilterBar).chosen() == {"country": "ET", "school_group": "pd"}
+        table = quotes.query_one(RowTable)
+        assert table.row_count == 1 and ONE_TO_FIVE in table.rows[0][-1]
+        assert table.rows[0][:4] == ("ET", "pd", "head teacher", "kii")  # a role, not "HT"
+        await pilot.press("a")  # every passage behind the cell
+        await pilot.pause()
         passages = app.screen
         assert isinstance(passages, RetrievalScreen)
-        assert passages.query_one(FilterBar).chosen() == {"country": "ET", "school_group": "pd"}
-        table = passages.query_one(RowTable)
-        assert table.row_count == 1 and ONE_TO_FIVE in table.rows[0][-1]
+        assert passages.filters() == {"country": "ET", "school_group": "pd"}
+        assert passages.query_one(RowTable).row_count == 1
+        await pilot.press("q")
+        await pilot.pause()
+        assert app.screen is quotes
         await pilot.press("enter")
         await pilot.pause()
         coding = app.screen

@@ -17,6 +17,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer, Select, Static
 
+from brightspots.coder_set import CoderSet
 from brightspots.errors import BrightspotsError
 from brightspots.models import DocumentMeta, Framework
 from brightspots.tui.dialogs.text import AskDialog
@@ -206,6 +207,56 @@ class RetrievalScreen(PassagesScreen):
 
     def action_choose(self) -> None:
         self.workbench.action_retrieve(replace=True)
+
+
+class QuotesScreen(PassagesScreen):
+    """The exemplar quotes of a practice in a cell of the synthesis: passages spread over
+    countries, schools and roles (as the report chooses them), attributed without names;
+    `a` lists every passage behind the cell."""
+
+    BINDINGS = [Binding("a", "all_passages", "Every passage")]
+    COLUMNS = ("country", "group", "role", "method", "document", "quote")
+    LIMIT = 12
+
+    def __init__(
+        self, practice: str, name: str, preset: Mapping[str, str], coders: CoderSet
+    ) -> None:
+        super().__init__(preset)
+        self.practice, self.practice_name, self.coders = practice, name, coders
+
+    def reload(self) -> None:
+        app = self.workbench
+        try:
+            found = app.project.quotes(self.practice, self.coders, self.filters(), self.LIMIT)
+        except BrightspotsError as error:
+            self.notify(error.message, title=error.title, severity="error")
+            return
+        self.total = len(found)
+        rows = [
+            (
+                q.document,
+                q.start,
+                q.end,
+                (
+                    q.country,
+                    q.school_group,
+                    (q.role or "-").replace("_", " "),
+                    q.method or "-",
+                    q.document,
+                    one_line(q.text),
+                ),
+            )
+            for q in found
+        ]
+        self.fill(rows, f"Quotes · {self.practice_name}")
+
+    def action_all_passages(self) -> None:
+        coders = self.coders.coders()
+        self.app.push_screen(
+            RetrievalScreen(
+                "practice", self.practice, self.filters(), list(coders) if coders else None
+            )
+        )
 
 
 class FindScreen(PassagesScreen):

@@ -5,9 +5,10 @@ positive-deviant (PD) schools, comparison schools, or the difference between the
 Each cell counts schools where the practice is present (see synthesis.py for the rules),
 shaded by share (or by the sign and size of the difference); cells with too few schools
 for a test are drawn in italics. The highlighted cell is spelled out below: both groups'
-counts, the difference, Fisher's p and its q-value. Enter on a practice's cell lists its
-passages (the country and group of the cell chosen in the filter menus, only the codings of
-the chosen coders), and a passage opens its transcript at the passage.
+counts, the difference, Fisher's p and its q-value. Enter on a practice's cell shows its
+exemplar quotes (spread over countries, schools and roles, as the report chooses them; the
+cell's country and group chosen in the filter menus; only the chosen coders' codings), `a`
+there every passage behind the cell, and a passage opens its transcript at the passage.
 
 The synthesis is one SQL aggregation per matrix (under a second on a DMS-size project), but
 it still runs in a worker with its own connection, so the screen never freezes."""
@@ -36,7 +37,7 @@ from brightspots.project import Project
 from brightspots.synthesis import Cell, Matrix, Synthesis
 from brightspots.tui.actions import ReportsWorkerFailure
 from brightspots.tui.dialogs.code_picker import PickerDialog
-from brightspots.tui.screens.passages import RetrievalScreen
+from brightspots.tui.screens.passages import QuotesScreen
 from brightspots.tui.widgets.matrix_grid import GridRow, MatrixGrid
 
 if TYPE_CHECKING:
@@ -231,10 +232,9 @@ class SynthesisScreen(ReportsWorkerFailure, Screen[None]):
             preset[self.dimension] = column
         if self.view in ("pd", "comparison"):
             preset["school_group"] = self.view
-        coders = self.coders.coders()
-        self.app.push_screen(
-            RetrievalScreen("practice", event.key, preset, list(coders) if coders else None)
-        )
+        found = self._cell(event.key, column)
+        name = found[0] if found else event.key
+        self.app.push_screen(QuotesScreen(event.key, name, preset, self.coders))
 
     @on(MatrixGrid.CellHighlighted)
     def _highlighted(self, event: MatrixGrid.CellHighlighted) -> None:
@@ -332,5 +332,5 @@ class SynthesisScreen(ReportsWorkerFailure, Screen[None]):
         if key in self._area_keys():
             text.append("\nspace or enter opens the focus area into its practices", "dim")
         else:
-            text.append("\nenter lists the passages behind this cell", "dim")
+            text.append("\nenter shows the cell's quotes (and from there every passage)", "dim")
         detail.update(text)
