@@ -55,24 +55,27 @@ def apply_code(
     if start == end:
         raise InputError("the selection holds only spaces; select some words to code")
     found = _code(store, code)
-    coder_num = store.ensure_coder(coder)
-    existing = store.find_coding(num, start, end, found["num"], coder_num)
-    if existing is not None:
-        return store.get_coding(existing) or {}
-    coding = {
-        "uid": new_uid(),
-        "document": info.id,
-        "start": start,
-        "end": end,
-        "code_uid": found["uid"],
-        "code": found["key"],
-        "coder": coder,
-        "snippet": text[start:end],
-        "origin": origin,
-        "status": "ok",
-        "created_at": now(),
-    }
-    _do(store, "coding.add", coding, coder)
+    # The look-up and the insert under one write lock: two programs applying the same code
+    # to the same span at once then make one coding, not two.
+    with store.transaction():
+        coder_num = store.ensure_coder(coder)
+        existing = store.find_coding(num, start, end, found["num"], coder_num)
+        if existing is not None:
+            return store.get_coding(existing) or {}
+        coding = {
+            "uid": new_uid(),
+            "document": info.id,
+            "start": start,
+            "end": end,
+            "code_uid": found["uid"],
+            "code": found["key"],
+            "coder": coder,
+            "snippet": text[start:end],
+            "origin": origin,
+            "status": "ok",
+            "created_at": now(),
+        }
+        _do(store, "coding.add", coding, coder)
     return coding
 
 

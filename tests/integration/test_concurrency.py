@@ -124,6 +124,26 @@ def test_two_writers_and_an_import_at_once_lose_nothing(
         assert project.code_counts()["mentoring-one-to-five"] == 120
 
 
+def test_the_same_code_on_the_same_spans_at_once_makes_each_coding_once(
+    tmp_path: Path, segmenter: SpacySegmenter
+) -> None:
+    """Two workbenches of one coder applying the same code to the same spans at the same
+    time: each span is coded once, and both are told of that one coding."""
+    path = prepare(tmp_path, documents=2, segmenter=segmenter)
+    children = [fork(coder(path, "ana", 60)), fork(coder(path, "ana", 60))]
+    reports = [collect(*child) for child in children]
+    assert not [line for lines in reports for line in lines if line.startswith("error")]
+    uids = [{line for line in lines if line.startswith("coding")} for lines in reports]
+    assert uids[0] == uids[1]
+    conn = sqlite3.connect(path)
+    rows = conn.execute(
+        'SELECT doc, start, "end", code, coder, count(*) FROM codings GROUP BY 1, 2, 3, 4, 5'
+    )
+    assert {r[5] for r in rows} == {1}
+    assert conn.execute("SELECT count(*) FROM codings").fetchone()[0] == len(uids[0])
+    conn.close()
+
+
 def hog(path: Path, hold: float, times: int) -> Callable[[Callable[[str], None]], None]:
     """Hold the write lock for `hold` seconds, `times` times, with short gaps."""
 
