@@ -21,6 +21,7 @@ from lxml import etree
 
 from brightspots.agreement import agreement
 from brightspots.coder_set import CoderSet
+from brightspots.findings import Synthesis
 from brightspots.project import Project
 from brightspots.quotes import quotes_by_practice
 from brightspots.report import write_report, write_tables
@@ -32,7 +33,7 @@ from brightspots.report.compose import (
 )
 from brightspots.report.document import Figure, Quote, Report, Table, plain
 from brightspots.segment import SpacySegmenter
-from brightspots.synthesis import Synthesis, synthesize
+from brightspots.synthesis import synthesize
 from tests.conftest import write
 
 NAMES = ("Bekele", "Mahamat", "Abdoulaye", "Tigist", "Hawa", "Almaz")

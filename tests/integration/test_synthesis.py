@@ -33,11 +33,12 @@ from pathlib import Path
 import pytest
 
 from brightspots.errors import InputError, NotFoundError
+from brightspots.findings import Cell, Synthesis
 from brightspots.importer import ImportOptions
 from brightspots.project import Project
 from brightspots.quotes import ELLIPSIS, cell_quotes, quotes, quotes_by_practice
 from brightspots.segment import SpacySegmenter
-from brightspots.synthesis import Cell, Synthesis, fisher_p, synthesize
+from brightspots.synthesis import fisher_p, synthesize
 from tests.conftest import SAMPLE, write
 
 P01, P02, P09 = "p01-peer-mentoring", "p02-school-based-pd", "p09-parental-engagement"

@@ -9,7 +9,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from brightspots.cli.common import PROJECT, console, emit_json, filter_options, opened, progress
-from brightspots.synthesis import Cell, Matrix, Synthesis
+from brightspots.findings import Cell, Matrix, Synthesis
 
 BY = {"country": "country", "role": "respondent_role", "method": "method"}
 COUNTED = ("pd", "comparison", "difference")

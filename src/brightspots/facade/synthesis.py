@@ -12,6 +12,7 @@ from brightspots.agreement import agreement
 from brightspots.coder_set import CoderSet
 from brightspots.errors import InputError
 from brightspots.facade.base import ProjectPart
+from brightspots.findings import Synthesis
 from brightspots.models import Cancelled, Progress
 from brightspots.report import (
     ReportInputs,
@@ -23,7 +24,6 @@ from brightspots.report import (
     write_tables,
 )
 from brightspots.store.synthesis import SchoolRule
-from brightspots.synthesis import Synthesis
 
 
 class SynthesisWork(ProjectPart):

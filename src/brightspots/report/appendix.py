@@ -5,7 +5,7 @@ can check what every figure counted and that nothing coded was dropped."""
 
 from __future__ import annotations
 
-from brightspots import synthesis as engine
+from brightspots import findings as engine
 from brightspots.report.document import Block, Cell, Paragraph, Row, Section, Table
 from brightspots.report.inputs import ReportInputs
 from brightspots.report.matrices import practice_names

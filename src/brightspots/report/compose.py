@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import date
 
-from brightspots import synthesis as engine
+from brightspots import findings as engine
 from brightspots.errors import BrightspotsError
 from brightspots.models import Cancelled, Progress
 from brightspots.quotes import Quote as Exemplar

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from brightspots import synthesis as engine
+from brightspots import findings as engine
 from brightspots.report.colours import difference_shade, share_shade
 from brightspots.report.document import Cell, Row, Table
 from brightspots.report.wording import country_name, label

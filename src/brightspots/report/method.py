@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 
-from brightspots import synthesis as engine
+from brightspots import findings as engine
 from brightspots.models import Codebook, DocumentInfo
 from brightspots.report.document import (
     Block,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from brightspots import synthesis as engine
+from brightspots import findings as engine
 from brightspots.report.document import Block, BulletList, Paragraph, Text
 from brightspots.report.wording import count, country_name, p_text, series
 

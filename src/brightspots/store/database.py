@@ -5,7 +5,6 @@ combine several writes wrap them in `transaction()` (nested blocks become savepo
 
 from __future__ import annotations
 
-import bisect
 import json
 import sqlite3
 from collections.abc import Iterator, Mapping, Sequence
@@ -31,6 +30,7 @@ from brightspots.store.backup import back_up
 from brightspots.store.codes import CodeTables
 from brightspots.store.codings import CodingTables
 from brightspots.store.connection import connect
+from brightspots.store.coverage import CoverageTables
 from brightspots.store.embeddings import EmbeddingTables
 from brightspots.store.exchange import ExchangeTables
 from brightspots.store.merging import TeamTables
@@ -68,6 +68,7 @@ class Store(
     ThemeTables,
     SynthesisTables,
     ExchangeTables,
+    CoverageTables,
 ):
     """A project file. Use `Store.create` or `Store.open`; close it when done."""
 
@@ -397,51 +398,6 @@ class Store(
         )
         rows = self.db.execute(sql, ([coder] if coder else []) + params)
         return [self.document_info(r) for r in rows]
-
-    def refresh_coverage(self) -> None:
-        """Recount coded segments of the documents whose codings changed (the triggers of
-        schema v2 list them), for everyone (coder 0) and for each coder.
-
-        A sweep in Python over each document's sorted segments: SQLite cannot bound an
-        interval-overlap join, and that join took 12 s after a bulk load of 400,000 codings
-        where this takes a fraction of it."""
-        if self.db.execute("SELECT 1 FROM coverage_stale LIMIT 1").fetchone() is None:
-            return
-        # Read and write in one write transaction: two programs refreshing at once would
-        # otherwise both insert the same rows, and a coding committed between the count
-        # and the write would lose its stale mark.
-        with self.transaction():
-            covered = self._count_coverage()
-            self.db.execute("DELETE FROM coverage WHERE doc IN (SELECT doc FROM coverage_stale)")
-            self.db.conn.executemany(
-                "INSERT INTO coverage (doc, coder, segments) VALUES (?, ?, ?)",
-                [(doc, coder, len(hit)) for (doc, coder), hit in covered.items()],
-            )
-            self.db.execute("DELETE FROM coverage_stale")
-
-    def _count_coverage(self) -> dict[tuple[int, int], set[int]]:
-        """(doc, coder) -> indexes of the segments of a stale document that its codings
-        overlap (coder 0: anyone's)."""
-        stale = "SELECT doc FROM coverage_stale"
-        segments: dict[int, tuple[list[int], list[int]]] = {}
-        for doc, start, end in self.db.execute(
-            f'SELECT doc, start, "end" FROM segments WHERE doc IN ({stale}) ORDER BY doc, idx'
-        ):
-            starts, ends = segments.setdefault(doc, ([], []))
-            starts.append(start)
-            ends.append(end)
-        covered: dict[tuple[int, int], set[int]] = {}
-        for doc, coder, start, end in self.db.execute(
-            f'SELECT doc, coder, start, "end" FROM codings WHERE doc IN ({stale})'
-        ):
-            starts, ends = segments.get(doc, ([], []))
-            first = bisect.bisect_right(ends, start)
-            last = bisect.bisect_left(starts, end)
-            if first < last:
-                hit = range(first, last)
-                covered.setdefault((doc, 0), set()).update(hit)
-                covered.setdefault((doc, coder), set()).update(hit)
-        return covered
 
     def _document_where(
         self, filters: Mapping[str, str] | None, text: str | None = None

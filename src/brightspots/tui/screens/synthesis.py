@@ -33,8 +33,8 @@ from textual.widgets import Footer, Static
 from textual.worker import get_current_worker
 
 from brightspots.coder_set import CONSENSUS, CoderSet
+from brightspots.findings import Cell, Matrix, Synthesis
 from brightspots.project import Project
-from brightspots.synthesis import Cell, Matrix, Synthesis
 from brightspots.tui.actions import ReportsWorkerFailure
 from brightspots.tui.dialogs.code_picker import PickerDialog
 from brightspots.tui.screens.passages import QuotesScreen
