@@ -43,7 +43,7 @@ from typing import Any
 from brightspots.errors import ProjectError
 from brightspots.models import Progress
 from brightspots.store import Store
-from brightspots.store.backup import back_up, rotate_backups
+from brightspots.store.backup import keeping_backup
 from brightspots.store.merging import open_read_only
 from brightspots.store.rows import new_uid
 
@@ -126,26 +126,32 @@ def merge_projects(
             if path.resolve() == here:
                 raise ProjectError(f"{path} is the target itself; name other project files")
             opened.append(open_read_only(path))
-        # Rotated only once the merge is kept: a merge that brings nothing drops it.
-        backup = back_up(target.db.conn, target.path, "before-merge", rotate=False)
-        reports = []
-        with target.transaction():
-            for i, source in enumerate(opened):
-                if progress:
-                    progress(i, len(opened), source.path.name)
-                reports.append(_Merger(target, source).run())
-        if progress:
-            progress(len(opened), len(opened), "")
+
+        def merge_all() -> tuple[SourceReport, ...]:
+            reports = []
+            with target.transaction():
+                for i, source in enumerate(opened):
+                    if progress:
+                        progress(i, len(opened), source.path.name)
+                    reports.append(_Merger(target, source).run())
+            if progress:
+                progress(len(opened), len(opened), "")
+            return tuple(reports)
+
+        # The backup is kept only if the merge changed something.
+        reports, backup = keeping_backup(
+            target.db.conn,
+            target.path,
+            "before-merge",
+            merge_all,
+            lambda found: any(r.changed for r in found),
+        )
     finally:
         for store in opened:
             store.close()
-    report = MergeReport(str(target.path), str(backup), tuple(reports))
-    if not report.changed:
-        backup.unlink(missing_ok=True)
-        return MergeReport(report.target, None, report.sources)
-    target.refresh_coverage()
-    rotate_backups(target.path, protect=[backup])
-    return report
+    if backup is not None:
+        target.refresh_coverage()
+    return MergeReport(str(target.path), str(backup) if backup else None, reports)
 
 
 @dataclass

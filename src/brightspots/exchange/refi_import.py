@@ -135,9 +135,10 @@ def import_exchange(
 
 def _backed_up(store: Store, write: Callable[[], ExchangeImportReport]) -> ExchangeImportReport:
     """The write, with a backup of the project taken first and kept only if it changed."""
-    return keeping_backup(
+    report, _ = keeping_backup(
         store.db.conn, store.path, "before-refi-import", write, lambda r: r.changed
     )
+    return report
 
 
 def _summary(report: ExchangeImportReport) -> dict[str, Any]:

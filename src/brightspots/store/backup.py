@@ -146,20 +146,21 @@ def keeping_backup(
     reason: str,
     change: Callable[[], T],
     changed: Callable[[T], bool],
-) -> T:
-    """Run `change` with a backup of the project taken first; the backup is kept (and older
-    ones rotated) only when `changed` says the project changed, else it is removed."""
+) -> tuple[T, Path | None]:
+    """Run `change` with a backup of the project taken first. The backup is kept (and older
+    ones rotated) only when `changed` says the project changed; otherwise, or when the
+    change fails (and rolls back), it is removed. Returns the result and the kept backup."""
     backup = back_up(source, project, reason, rotate=False)
     try:
         result = change()
     except BaseException:
         backup.unlink(missing_ok=True)  # the change rolled back: the project is the backup
         raise
-    if changed(result):
-        rotate_backups(project, protect=[backup])
-    else:
+    if not changed(result):
         backup.unlink(missing_ok=True)
-    return result
+        return result, None
+    rotate_backups(project, protect=[backup])
+    return result, backup
 
 
 def back_up_file(project: Path, reason: str = "", protect: Collection[Path] = ()) -> Path:
