@@ -127,14 +127,14 @@ def codes_figures(
 # --- speed: each side in a fresh process --------------------------------------------------
 
 
-def run_side(side: str, folder: Path) -> None:
+def run_side(side: str, folder: Path, refine: float | None) -> None:
     """Inside a fresh process: load the passages and their vectors, find the themes."""
     texts = json.loads((folder / "texts.json").read_text(encoding="utf-8"))
     vectors = np.load(folder / "vectors.npy")
     if side == "ours":
         from brightspots.clusterer import cluster_texts
 
-        model = cluster_texts(texts, vectors, ["en"] * len(texts))
+        model = cluster_texts(texts, vectors, ["en"] * len(texts), ours_settings(refine))
         themes = model.n_themes_
     else:
         labels = bertopic_default(vectors)
@@ -143,10 +143,16 @@ def run_side(side: str, folder: Path) -> None:
     print(json.dumps({"themes": themes}))
 
 
-def time_side(side: str, folder: Path) -> tuple[float, int]:
+def ours_settings(refine: float | None) -> Any:
+    from brightspots.clusterer import ThemeSettings
+
+    return ThemeSettings() if refine is None else ThemeSettings(refine=refine)
+
+
+def time_side(side: str, folder: Path, refine: float | None) -> tuple[float, int]:
     started = time.perf_counter()
     done = subprocess.run(
-        [sys.executable, __file__, "--run-side", side, str(folder)],
+        [sys.executable, __file__, "--run-side", side, str(folder), json.dumps(refine)],
         check=True,
         capture_output=True,
         text=True,
@@ -162,16 +168,27 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--data", type=Path, default=DATA)
     parser.add_argument("--cache", type=Path, help="keep embeddings in this project file")
     parser.add_argument("--skip-speed", action="store_true")
-    parser.add_argument("--run-side", nargs=2, metavar=("SIDE", "FOLDER"), help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--no-baseline", action="store_true", help="ours only (to compare our settings)"
+    )
+    parser.add_argument(
+        "--refine", type=float, help="ThemeSettings.refine for ours (0: no refinement)"
+    )
+    parser.add_argument(
+        "--run-side", nargs=3, metavar=("SIDE", "FOLDER", "REFINE"), help=argparse.SUPPRESS
+    )
     parser.add_argument("--quiet", action="store_true")
     args = parser.parse_args(argv)
     if args.run_side:
-        run_side(args.run_side[0], Path(args.run_side[1]))
+        run_side(args.run_side[0], Path(args.run_side[1]), json.loads(args.run_side[2]))
         return
+    if args.no_baseline:
+        args.skip_speed = True  # the speed figure is a ratio to the baseline
     try:
         import umap  # noqa: F401
     except ImportError:
-        sys.exit(f"bench_themes.py: {INSTALL}")
+        if not args.no_baseline:
+            sys.exit(f"bench_themes.py: {INSTALL}")
 
     from brightspots.clusterer import ThemeSettings, cluster_texts
     from brightspots.config import set_offline_environment
@@ -224,9 +241,10 @@ def main(argv: Sequence[str] | None = None) -> None:
         for texts, vectors, truth in samples:
             say(f"brightspots on {len(texts)} passages...")
             clock = time.perf_counter()
-            model = cluster_texts(texts, vectors, ["en"] * len(texts))
+            settings = ours_settings(args.refine)
+            model = cluster_texts(texts, vectors, ["en"] * len(texts), settings)
             seconds = time.perf_counter() - clock
-            again = cluster_texts(texts, vectors, ["en"] * len(texts))
+            again = cluster_texts(texts, vectors, ["en"] * len(texts), settings)
             run: dict[str, Any] = scores(model.labels_, truth)
             run["seconds"] = round(seconds, 2)
             run["min_cluster_size"] = model.min_cluster_size_
@@ -237,10 +255,11 @@ def main(argv: Sequence[str] | None = None) -> None:
                 )
             )
             run["example_keywords"] = [k.word for k in model.keywords_[0].get("en", ())][:6]
-            say("BERTopic-default pipeline (UMAP + HDBSCAN)...")
-            clock = time.perf_counter()
-            run["baseline"] = scores(bertopic_default(vectors), truth)
-            run["baseline"]["seconds"] = round(time.perf_counter() - clock, 2)
+            if not args.no_baseline:
+                say("BERTopic-default pipeline (UMAP + HDBSCAN)...")
+                clock = time.perf_counter()
+                run["baseline"] = scores(bertopic_default(vectors), truth)
+                run["baseline"]["seconds"] = round(time.perf_counter() - clock, 2)
             runs.append(run)
             say(json.dumps(run))
 
@@ -251,8 +270,8 @@ def main(argv: Sequence[str] | None = None) -> None:
             work.mkdir()
             (work / "texts.json").write_text(json.dumps(train_texts[:SPEED_SIZE]), encoding="utf-8")
             np.save(work / "vectors.npy", train_vectors[:SPEED_SIZE])
-            ours, our_themes = time_side("ours", work)
-            theirs, their_themes = time_side("baseline", work)
+            ours, our_themes = time_side("ours", work, args.refine)
+            theirs, their_themes = time_side("baseline", work, None)
             speed = {
                 "passages": SPEED_SIZE,
                 "seconds": round(ours, 1),
@@ -263,7 +282,9 @@ def main(argv: Sequence[str] | None = None) -> None:
                 "baseline_themes": their_themes,
             }
 
-    def mean(key: str, baseline: bool = False) -> float:
+    def mean(key: str, baseline: bool = False) -> float | None:
+        if baseline and args.no_baseline:
+            return None
         values = [(r["baseline"] if baseline else r)[key] for r in runs]
         return round(float(np.mean(values)), 4)
 

@@ -16,10 +16,20 @@ The pipeline, for n unit vectors:
    of the smoothed vectors: a passage joins a theme only when most of the spread mass that
    reaches it comes from that theme (`min_confidence`); the others stay outliers. Members
    are re-assigned the same way, so a theme's border follows its neighbourhoods.
+6. **Refine** (`refine`): the themes found say which directions of the embedding tell
+   passages apart in this corpus. A linear discriminant analysis fitted on them (centred
+   vectors, Ledoit-Wolf shrinkage) gives a space where those directions count and the
+   rest is damped; steps 2-5 run once more on the centred vectors joined to their image
+   there (that image weighs `refine`, 0.75). On BANKING77's training samples this raised
+   NMI by 0.006 on average (higher on 11 of 12 samples, 0.0003 lower on the other) for
+   ~1.7x the clustering time; weights from 0.6 to 0.9 did as well, a third pass added
+   nothing. The refined themes replace the first ones only when the refined pass finds
+   at least two.
 
 Themes are numbered by size (largest first). Nothing here is random but the PCA/SVD
-solvers, which take `seed`: the same vectors and settings always give the same themes.
-Settings were tuned on BANKING77's training set (benchmarks/bench_themes.py --split dev);
+solvers, which take `seed` (the discriminant analysis is an eigen-decomposition): the
+same vectors and settings always give the same themes. Settings were tuned on
+BANKING77's training set (benchmarks/bench_themes.py --split dev);
 its test set was used only to report figures."""
 
 from __future__ import annotations
@@ -58,6 +68,8 @@ class ThemeSettings:
     spread: float = 0.9  # label spreading's alpha
     spread_steps: int = 30
     min_confidence: float = 0.3  # share of a passage's spread mass its theme must hold
+    # Weight of the space that separates the first themes in a second pass (0: one pass).
+    refine: float = 0.75
     keywords: int = 10
     quotes: int = 5
     # A theme whose centroid is nearer no code's description than this (cosine, the
@@ -67,6 +79,10 @@ class ThemeSettings:
     new_below: float = 0.5
     max_segments: int = 10_000  # a project's segments beyond this are sampled (seeded)
     min_words: int = 3  # shorter segments ("Yes.", "Okay.") are left out of themes
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.refine <= 1:
+            raise ValueError(f"refine is a weight from 0 to 1, not {self.refine}")
 
 
 def min_cluster_size_for(n: int) -> int:
@@ -128,30 +144,48 @@ class ThemeClusterer:
         return int((self.labels_ < 0).sum())
 
     def _cluster(self, raw: Matrix, steps: _Steps) -> tuple[Labels, Matrix]:
-        s = self.settings
-        k = min(s.neighbours, len(raw) - 1)
-        steps("neighbours")
         centred = normalise(raw - raw.mean(axis=0))
-        index, sims = nearest(centred, centred, k, exclude_self=True)
-        steps("smoothing")
+        seeds, labels, confidence = self._pass(centred, steps)
+        self.hdbscan_labels_ = seeds
+        if not self.settings.refine:
+            return labels, confidence
+        steps("refining")
+        separated = _discriminant_space(centred, labels, self.settings.refine)
+        if separated is None:
+            return labels, confidence
+        seeds, refined, refined_confidence = self._pass(separated, steps, second=True)
+        if refined.max() < 1:  # fewer than two themes: the first pass says more
+            return labels, confidence
+        self.hdbscan_labels_ = seeds
+        return refined, refined_confidence
+
+    def _pass(
+        self, vectors: Matrix, steps: _Steps, second: bool = False
+    ) -> tuple[Labels, Labels, Matrix]:
+        """Steps 2-5 on unit `vectors`: (HDBSCAN's labels, assigned labels, confidence)."""
+        s = self.settings
+        k = min(s.neighbours, len(vectors) - 1)
+        steps("neighbours", second)
+        index, sims = nearest(vectors, vectors, k, exclude_self=True)
+        steps("smoothing", second)
         weights = np.exp((sims - 1.0) / s.smoothing_temperature)[..., None]
-        smooth = centred
+        smooth = vectors
         for _ in range(s.smoothing_steps):
             smooth = normalise(smooth + (weights * smooth[index]).sum(axis=1))
-        steps("reducing")
+        steps("reducing", second)
         reduced = self._reduce(smooth)
-        steps("clustering")
+        steps("clustering", second)
         import hdbscan  # heavy (scikit-learn): imported when used
 
         found = hdbscan.HDBSCAN(
             min_cluster_size=self.min_cluster_size_,
-            min_samples=min(s.min_samples, len(raw) - 1),
+            min_samples=min(s.min_samples, len(vectors) - 1),
             cluster_selection_method="eom",
         ).fit(reduced)
         seeds = np.asarray(found.labels_, np.int64)
-        self.hdbscan_labels_ = seeds
-        steps("assigning")
-        return _assign(smooth, seeds, k, s)
+        steps("assigning", second)
+        labels, confidence = _assign(smooth, seeds, k, s)
+        return seeds, labels, confidence
 
     def _reduce(self, vectors: Matrix) -> Matrix:
         s = self.settings
@@ -195,19 +229,42 @@ def cluster_texts(
 
 
 class _Steps:
-    """Progress over the clustering's steps, and a cancel check before each."""
+    """Progress over the clustering's steps (the pass's steps twice when refining), and a
+    cancel check before each."""
 
-    NAMES = ("neighbours", "smoothing", "reducing", "clustering", "assigning", "keywords")
+    PASS = ("neighbours", "smoothing", "reducing", "clustering", "assigning")
+    NAMES = (*PASS, "refining", *(f"refined {name}" for name in PASS), "keywords")
 
     def __init__(self, progress: Progress | None, cancelled: Cancelled | None) -> None:
         self.progress = progress
         self.cancelled = cancelled
 
-    def __call__(self, name: str) -> None:
+    def __call__(self, name: str, second: bool = False) -> None:
         if self.cancelled is not None and self.cancelled():
             raise EmbeddingCancelled("finding themes was cancelled")
+        name = f"refined {name}" if second else name
         if self.progress is not None:
             self.progress(self.NAMES.index(name), len(self.NAMES), f"themes: {name}")
+
+
+def _discriminant_space(centred: Matrix, labels: Labels, weight: float) -> Matrix | None:
+    """Unit vectors that join the centred ones (weight 1 - `weight`) to their image in the
+    space of a linear discriminant analysis fitted on the passages with a theme (`weight`;
+    Ledoit-Wolf shrinkage, so it holds with few passages per theme). None when there are
+    too few themes or passages to fit one. Keeping the original vectors beside the
+    discriminant ones matters with few themes, whose discriminant space has too few
+    dimensions to hold a theme together (4 clear blobs came back as 8 without them)."""
+    known = labels >= 0
+    themes = len(np.unique(labels[known]))
+    if themes < 2 or known.sum() <= themes:
+        return None
+    from sklearn.discriminant_analysis import LinearDiscriminantAnalysis
+
+    model = LinearDiscriminantAnalysis(solver="eigen", shrinkage="auto")
+    model.fit(centred[known], labels[known])
+    separated = np.asarray(model.transform(centred), dtype=np.float32)
+    separated = normalise(separated - separated.mean(axis=0))
+    return normalise(np.hstack([centred * math.sqrt(1 - weight), separated * math.sqrt(weight)]))
 
 
 def _assign(smooth: Matrix, seeds: Labels, k: int, s: ThemeSettings) -> tuple[Labels, Matrix]:

@@ -1,7 +1,7 @@
-"""Candidate themes: the clusterer on synthetic vectors (blobs found, few outliers, the
-same themes every run), keywords without stop words per language, quotes spread over
-documents, and themes on a small project (make-up, nearest code, nothing coded, the last
-run kept, promoted and dismissed)."""
+"""Candidate themes: the clusterer on synthetic vectors (blobs found, few outliers, the same
+themes every run, the refinement finding groups hidden under shared noise), keywords without
+stop words per language, quotes spread over documents, and themes on a small project
+(make-up, nearest code, nothing coded, the last run kept, promoted and dismissed)."""
 
 from __future__ import annotations
 
@@ -75,6 +75,58 @@ def test_the_same_input_and_seed_give_the_same_themes() -> None:
         assert [r.tolist() for r in first.representatives_] == [
             r.tolist() for r in second.representatives_
         ]
+
+
+def hidden(
+    noise: float, seed: int, groups: int = 8, size: int = 40
+) -> tuple[np.ndarray, np.ndarray]:
+    """Groups that differ in 8 dimensions only, under 40 dimensions of noise that every
+    group shares: cosine similarity is mostly noise, as with real sentence embeddings."""
+    rng = np.random.default_rng(seed)
+    centres = rng.standard_normal((groups, 8))
+    rows = [
+        np.hstack(
+            [centre + 0.3 * rng.standard_normal((size, 8)), noise * rng.standard_normal((size, 40))]
+        )
+        for centre in centres
+    ]
+    vectors = np.vstack(rows)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    return vectors.astype(np.float32), np.repeat(np.arange(groups), size)
+
+
+def test_refining_finds_groups_hidden_under_shared_noise() -> None:
+    from sklearn.metrics import adjusted_rand_score
+
+    gains = []
+    for seed in range(3):
+        vectors, truth = hidden(noise=0.5, seed=seed)
+        once = cluster_texts(["x"] * len(vectors), vectors, settings=ThemeSettings(refine=0))
+        refined = cluster_texts(["x"] * len(vectors), vectors)
+        gains.append(
+            adjusted_rand_score(truth, refined.labels_) - adjusted_rand_score(truth, once.labels_)
+        )
+    assert min(gains) > 0 and sum(gains) / len(gains) > 0.1, gains
+
+
+def test_progress_covers_both_passes_and_cancel_stops_the_refined_one() -> None:
+    from brightspots.embedding import EmbeddingCancelled
+
+    vectors, _ = blobs()
+    seen: list[str] = []
+    cluster_texts(["x"] * len(vectors), vectors, progress=lambda i, n, what: seen.append(what))
+    assert seen[0] == "themes: neighbours" and seen[-1] == "themes: keywords"
+    assert "themes: refining" in seen and "themes: refined clustering" in seen
+    with pytest.raises(EmbeddingCancelled):
+        cluster_texts(
+            ["x"] * len(vectors),
+            vectors,
+            progress=lambda i, n, what: seen.append(what),
+            cancelled=lambda: seen[-1] == "themes: refined smoothing",
+        )
+    assert seen[-1] == "themes: refined smoothing"
+    with pytest.raises(ValueError, match="refine is a weight from 0 to 1"):
+        ThemeSettings(refine=1.5)
 
 
 def test_a_corpus_too_small_has_no_themes() -> None:
