@@ -1,7 +1,8 @@
 """Candidate themes: the clusterer on synthetic vectors (blobs found, few outliers, the same
-themes every run, the refinement finding groups hidden under shared noise), keywords without
-stop words per language, quotes spread over documents, and themes on a small project
-(make-up, nearest code, nothing coded, the last run kept, promoted and dismissed)."""
+themes every run, the refinement finding groups hidden under shared noise, languages centred
+apart), keywords without stop words per language, quotes spread over documents, and themes
+on a small project (make-up, nearest code, nothing coded, the last run kept, promoted and
+dismissed)."""
 
 from __future__ import annotations
 
@@ -107,6 +108,44 @@ def test_refining_finds_groups_hidden_under_shared_noise() -> None:
             adjusted_rand_score(truth, refined.labels_) - adjusted_rand_score(truth, once.labels_)
         )
     assert min(gains) > 0 and sum(gains) / len(gains) > 0.1, gains
+
+
+def two_languages(seed: int, per: int = 40) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """Three topics, each said in French and in Portuguese; each language adds its own
+    strong direction (an "accent"), as a model does. (vectors, topic, language)"""
+    rng = np.random.default_rng(seed)
+    topics, accents = rng.standard_normal((3, 48)), 3 * rng.standard_normal((2, 48))
+    rows, topic, language = [], [], []
+    for number, centre in enumerate(topics):
+        for accent, name in zip(accents, ("fr", "pt"), strict=True):
+            rows.append(centre + accent + 0.35 * rng.standard_normal((per, 48)))
+            topic += [number] * per
+            language += [name] * per
+    vectors = np.vstack(rows)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    return vectors.astype(np.float32), np.array(topic), language
+
+
+def test_languages_centred_apart_give_themes_across_languages() -> None:
+    from sklearn.metrics import adjusted_rand_score
+
+    vectors, topic, language = two_languages(seed=0)
+    texts = ["x"] * len(vectors)
+    model = cluster_texts(texts, vectors, language)
+    assert model.n_themes_ == 3 and model.outliers_ == 0
+    assert adjusted_rand_score(topic, model.labels_) == 1.0
+    for theme in range(3):
+        assert {language[i] for i in np.flatnonzero(model.labels_ == theme)} == {"fr", "pt"}
+    # Centred on one mean, the same passages split by language: topic x language.
+    mixed = cluster_texts(texts, vectors, language, ThemeSettings(centre_by_language=False))
+    assert mixed.n_themes_ == 6
+    assert all(
+        len({language[i] for i in np.flatnonzero(mixed.labels_ == theme)}) == 1
+        for theme in range(6)
+    )
+    # A language with too few passages to have a mean of its own joins the overall one.
+    few = [*language[:-5], *["en"] * 5]
+    assert cluster_texts(texts, vectors, few).n_themes_ == 3
 
 
 def test_progress_covers_both_passes_and_cancel_stops_the_refined_one() -> None:
