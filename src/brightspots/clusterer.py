@@ -14,6 +14,13 @@ The pipeline, for n unit vectors:
    neighbours (`smoothing_steps` times, neighbours weighted by exp((cos - 1) / T)).
    Passages about the same thing draw together and the gaps between topics widen, which
    is the work UMAP does in BERTopic, at a fraction of its cost and with no random state.
+   Given the texts, each vector also moves towards the `wording_neighbours` (5) passages
+   whose wording is nearest (`wording_neighbours()`: TF-IDF over words and pairs of
+   words), weighted the same way times `wording` (1.0). A model's neighbours blur
+   near-twins ("card arrival" and "card delivery estimate"); shared wording tells them
+   apart. On BANKING77's training samples this raised NMI by 0.004 (higher on 11 of 12
+   samples). Weights 0.5-1.5, 10 neighbours, words alone or character n-grams all helped
+   (+0.002 to +0.005); leaving stop words out did not.
 3. **Reduce** to a few dimensions with PCA (or TruncatedSVD, or not at all), where
    HDBSCAN's trees are fast.
 4. **HDBSCAN** finds dense groups; `min_cluster_size` follows the corpus size unless set.
@@ -48,7 +55,7 @@ import numpy as np
 import numpy.typing as npt
 
 from brightspots.embedding import EmbeddingCancelled
-from brightspots.keywords import Keyword, class_keywords
+from brightspots.keywords import Keyword, class_keywords, without_notes
 from brightspots.models import Cancelled, Progress
 from brightspots.propagation import nearest
 
@@ -78,6 +85,10 @@ class ThemeSettings:
     min_confidence: float = 0.2
     # Weight of the space that separates the first themes in a second pass (0: one pass).
     refine: float = 0.75
+    # Weight, beside the nearest in meaning, of the passages whose wording is nearest when
+    # smoothing (0: meaning only; needs the texts), and how many of those.
+    wording: float = 1.0
+    wording_neighbours: int = 5
     centre_by_language: bool = True  # each language on its own mean (step 1)
     keywords: int = 10
     quotes: int = 5
@@ -92,6 +103,8 @@ class ThemeSettings:
     def __post_init__(self) -> None:
         if not 0 <= self.refine <= 1:
             raise ValueError(f"refine is a weight from 0 to 1, not {self.refine}")
+        if self.wording < 0:
+            raise ValueError(f"wording is a weight of 0 or more, not {self.wording}")
 
 
 def min_cluster_size_for(n: int) -> int:
@@ -123,13 +136,15 @@ class ThemeClusterer:
         s = self.settings
         raw = np.asarray(vectors, dtype=np.float32)
         n = len(raw)
+        if texts is not None and len(texts) != n:
+            raise ValueError(f"{len(texts)} texts for {n} vectors")
         self.min_cluster_size_ = s.min_cluster_size or min_cluster_size_for(n)
         steps = _Steps(progress, cancelled)
         labels = np.full(n, -1, np.int64)
         confidence = np.zeros(n, np.float32)
         self.hdbscan_labels_ = labels.copy()
         if n >= max(2 * self.min_cluster_size_, s.min_samples + 1, 3):
-            labels, confidence = self._cluster(raw, languages, steps)
+            labels, confidence = self._cluster(raw, texts, languages, steps)
         self.labels_, order = _by_size(labels)
         self.confidence_ = confidence
         self.n_themes_ = len(order)
@@ -139,8 +154,6 @@ class ThemeClusterer:
         self.representatives_: list[Labels] = [np.zeros(0, np.int64) for _ in order]
         self.members_ = [self._members(raw, theme) for theme in range(self.n_themes_)]
         if texts is not None:
-            if len(texts) != n:
-                raise ValueError(f"{len(texts)} texts for {n} vectors")
             languages = languages if languages is not None else ["en"] * n
             self.keywords_ = class_keywords(texts, self.labels_, languages, s.keywords)
             self.representatives_ = [
@@ -153,34 +166,55 @@ class ThemeClusterer:
         return int((self.labels_ < 0).sum())
 
     def _cluster(
-        self, raw: Matrix, languages: Sequence[str] | None, steps: _Steps
+        self,
+        raw: Matrix,
+        texts: Sequence[str] | None,
+        languages: Sequence[str] | None,
+        steps: _Steps,
     ) -> tuple[Labels, Matrix]:
-        by_language = languages if self.settings.centre_by_language else None
+        s = self.settings
+        wording = None
+        if texts is not None and s.wording:
+            steps("wording")
+            wording = wording_neighbours(texts, s.wording_neighbours)
+        by_language = languages if s.centre_by_language else None
         centred = normalise(_centre(raw, by_language, 2 * self.min_cluster_size_))
-        seeds, labels, confidence = self._pass(centred, steps)
+        seeds, labels, confidence = self._pass(centred, steps, wording)
         self.hdbscan_labels_ = seeds
-        if not self.settings.refine:
+        if not s.refine:
             return labels, confidence
         steps("refining")
-        separated = _discriminant_space(centred, labels, self.settings.refine)
+        separated = _discriminant_space(centred, labels, s.refine)
         if separated is None:
             return labels, confidence
-        seeds, refined, refined_confidence = self._pass(separated, steps, second=True)
+        seeds, refined, refined_confidence = self._pass(separated, steps, wording, second=True)
         if refined.max() < 1:  # fewer than two themes: the first pass says more
             return labels, confidence
         self.hdbscan_labels_ = seeds
         return refined, refined_confidence
 
     def _pass(
-        self, vectors: Matrix, steps: _Steps, second: bool = False
+        self,
+        vectors: Matrix,
+        steps: _Steps,
+        wording: tuple[Labels, Matrix] | None = None,
+        second: bool = False,
     ) -> tuple[Labels, Labels, Matrix]:
-        """Steps 2-5 on unit `vectors`: (HDBSCAN's labels, assigned labels, confidence)."""
+        """Steps 2-5 on unit `vectors`: (HDBSCAN's labels, assigned labels, confidence).
+        `wording`: each passage's neighbours by wording and how much wording they share."""
         s = self.settings
         k = min(s.neighbours, len(vectors) - 1)
         steps("neighbours", second)
         index, sims = nearest(vectors, vectors, k, exclude_self=True)
         steps("smoothing", second)
-        weights = np.exp((sims - 1.0) / s.smoothing_temperature)[..., None]
+        weights = np.exp((sims - 1.0) / s.smoothing_temperature)
+        if wording is not None:  # weighed by their closeness in meaning, as the others
+            near, shared = wording
+            closeness = np.einsum("nd,nkd->nk", vectors, vectors[near])
+            closeness = np.exp((closeness - 1.0) / s.smoothing_temperature)
+            index = np.hstack([index, near])
+            weights = np.hstack([weights, np.where(shared > 0, s.wording * closeness, 0.0)])
+        weights = weights[..., None].astype(np.float32)
         smooth = vectors
         for _ in range(s.smoothing_steps):
             smooth = normalise(smooth + (weights * smooth[index]).sum(axis=1))
@@ -245,7 +279,7 @@ class _Steps:
     cancel check before each."""
 
     PASS = ("neighbours", "smoothing", "reducing", "clustering", "assigning")
-    NAMES = (*PASS, "refining", *(f"refined {name}" for name in PASS), "keywords")
+    NAMES = ("wording", *PASS, "refining", *(f"refined {name}" for name in PASS), "keywords")
 
     def __init__(self, progress: Progress | None, cancelled: Cancelled | None) -> None:
         self.progress = progress
@@ -271,6 +305,28 @@ def _centre(raw: Matrix, languages: Sequence[str] | None, enough: int) -> Matrix
         if rows.sum() >= enough:
             centred[rows] = raw[rows] - raw[rows].mean(axis=0)
     return centred
+
+
+def wording_neighbours(texts: Sequence[str], k: int) -> tuple[Labels, Matrix] | None:
+    """Each passage's `k` others of nearest wording, with their similarity: the cosine of
+    TF-IDF vectors over words and pairs of words ("top up", "my card": stop words kept)
+    used by at least two passages, transcriber notes left out; 0 when no word is shared.
+    None when no word is used twice."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    vectorizer = TfidfVectorizer(
+        preprocessor=lambda text: without_notes(text).lower(),
+        ngram_range=(1, 2),
+        min_df=2,
+        sublinear_tf=True,
+        dtype=np.float32,
+    )
+    try:
+        tfidf = vectorizer.fit_transform(texts)
+    except ValueError:  # an empty vocabulary: no word used twice
+        return None
+    near, shared = nearest(tfidf, tfidf, k, exclude_self=True)
+    return near, np.maximum(shared, 0.0)
 
 
 def _discriminant_space(centred: Matrix, labels: Labels, weight: float) -> Matrix | None:

@@ -49,12 +49,17 @@ def pipeline(language: str) -> Language:
     return _PIPELINES[code]
 
 
+def without_notes(text: str) -> str:
+    """`text` without transcriber notes in brackets ("[inaudible]", "(rires)")."""
+    return _NOTE.sub(" ", text)
+
+
 def words(texts: Sequence[str], language: str) -> list[set[str]]:
     """The distinct keyword candidates of each text."""
     nlp = pipeline(language)
     stop = {w.replace("’", "'") for w in nlp.Defaults.stop_words}
     found: list[set[str]] = []
-    cleaned = (_NOTE.sub(" ", text) for text in texts)
+    cleaned = (without_notes(text) for text in texts)
     tokenizer: Any = nlp.tokenizer  # typed upstream as a plain callable; it has pipe()
     for doc in tokenizer.pipe(cleaned, batch_size=1000):
         kept: set[str] = set()

@@ -9,29 +9,35 @@ suggestions above plain similarity to a code's description."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
 Matrix = npt.NDArray[np.float32]
 Indices = npt.NDArray[np.int64]
+Rows = Any  # a Matrix, or a scipy sparse matrix of unit rows (TF-IDF)
 
 # Query rows per block in `nearest`: a block of 2,048 x 10,000 similarities is 80 MB.
 BLOCK = 2048
 
 
 def nearest(
-    queries: Matrix, items: Matrix, k: int, exclude_self: bool = False
+    queries: Rows, items: Rows, k: int, exclude_self: bool = False
 ) -> tuple[Indices, Matrix]:
     """(indices, similarities) of each query's `k` most similar items (dot product of
-    unit vectors), in no particular order. `exclude_self` when queries are the items."""
-    k = min(k, len(items) - (1 if exclude_self else 0))
-    if k <= 0 or len(queries) == 0:
-        return np.zeros((len(queries), 0), np.int64), np.zeros((len(queries), 0), np.float32)
+    unit rows), in no particular order. `exclude_self` when queries are the items."""
+    n = queries.shape[0]
+    k = min(k, items.shape[0] - (1 if exclude_self else 0))
+    if k <= 0 or n == 0:
+        return np.zeros((n, 0), np.int64), np.zeros((n, 0), np.float32)
+    columns = items.T.tocsr() if hasattr(items, "tocsr") else items.T
     found: list[Indices] = []
     weights: list[Matrix] = []
-    for first in range(0, len(queries), BLOCK):
-        sims = queries[first : first + BLOCK] @ items.T
+    for first in range(0, n, BLOCK):
+        sims = queries[first : first + BLOCK] @ columns
+        if not isinstance(sims, np.ndarray):
+            sims = sims.toarray()
         if exclude_self:
             rows = np.arange(sims.shape[0])
             sims[rows, rows + first] = -np.inf
