@@ -175,7 +175,7 @@ class ThemeClusterer:
         s = self.settings
         wording = None
         if texts is not None and s.wording:
-            steps("wording")
+            steps("comparing wording")
             wording = wording_neighbours(texts, s.wording_neighbours)
         by_language = languages if s.centre_by_language else None
         centred = normalise(_centre(raw, by_language, 2 * self.min_cluster_size_))
@@ -279,7 +279,13 @@ class _Steps:
     cancel check before each."""
 
     PASS = ("neighbours", "smoothing", "reducing", "clustering", "assigning")
-    NAMES = ("wording", *PASS, "refining", *(f"refined {name}" for name in PASS), "keywords")
+    NAMES = (
+        "comparing wording",
+        *PASS,
+        "refining",
+        *(f"refined {name}" for name in PASS),
+        "keywords",
+    )
 
     def __init__(self, progress: Progress | None, cancelled: Cancelled | None) -> None:
         self.progress = progress

@@ -220,7 +220,7 @@ def test_progress_covers_both_passes_and_cancel_stops_the_refined_one() -> None:
     vectors, _ = blobs()
     seen: list[str] = []
     cluster_texts(["x"] * len(vectors), vectors, progress=lambda i, n, what: seen.append(what))
-    assert seen[0] == "themes: wording" and seen[1] == "themes: neighbours"
+    assert seen[0] == "themes: comparing wording" and seen[1] == "themes: neighbours"
     assert seen[-1] == "themes: keywords"
     assert "themes: refining" in seen and "themes: refined clustering" in seen
     with pytest.raises(EmbeddingCancelled):
@@ -239,7 +239,7 @@ def test_progress_covers_both_passes_and_cancel_stops_the_refined_one() -> None:
     cluster_texts(["x"] * len(vectors), vectors, progress=lambda i, n, what: seen.append(what))
     without = ThemeClusterer(ThemeSettings(wording=0))
     without.fit(vectors, progress=lambda i, n, what: seen.append(what))
-    assert seen.count("themes: wording") == 1  # no texts, or wording 0: no such step
+    assert seen.count("themes: comparing wording") == 1  # no texts, or wording 0: no such step
 
 
 def test_a_corpus_too_small_has_no_themes() -> None:
