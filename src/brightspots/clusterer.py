@@ -208,7 +208,7 @@ class ThemeClusterer:
         index, sims = nearest(vectors, vectors, k, exclude_self=True)
         steps("smoothing", second)
         weights = np.exp((sims - 1.0) / s.smoothing_temperature)
-        if wording is not None:  # weighed by their closeness in meaning, as the others
+        if wording is not None:  # weighted by closeness in meaning, as the others are
             near, shared = wording
             closeness = np.einsum("nd,nkd->nk", vectors, vectors[near])
             closeness = np.exp((closeness - 1.0) / s.smoothing_temperature)
