@@ -1,8 +1,8 @@
 """Candidate themes: the clusterer on synthetic vectors (blobs found, few outliers, the same
-themes every run, the refinement finding groups hidden under shared noise, languages centred
-apart), keywords without stop words per language, quotes spread over documents, and themes
-on a small project (make-up, nearest code, nothing coded, the last run kept, promoted and
-dismissed)."""
+themes every run, the refinement finding groups hidden under shared noise, shared wording
+drawing passages together, languages centred apart), keywords without stop words per
+language, quotes spread over documents, and themes on a small project (make-up, nearest
+code, nothing coded, the last run kept, promoted and dismissed)."""
 
 from __future__ import annotations
 
